@@ -1,0 +1,13 @@
+import { Command } from "commander";
+
+/**
+ * The `sui-zk-indexer` command line. Each command lives in cli/commands/<name>.ts and
+ * exports a `create<Name>Command()` factory; this file only assembles them.
+ */
+export function createProgram(): Command {
+  const program = new Command("sui-zk-indexer")
+    .description("Index Sui checkpoints into Postgres and settle the indexed state with Groth16 proofs")
+    .showHelpAfterError();
+  // Commands, one line each:
+  return program;
+}
