@@ -1,0 +1,2 @@
+/** Every table of the project, for drizzle (queries, relational API) and drizzle-kit. */
+export * from "./tables/indexer.ts";
