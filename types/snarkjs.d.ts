@@ -1,12 +1,14 @@
 /**
- * Typed declarations for the parts of snarkjs (untyped JavaScript) used in this project.
+ * Typed declarations for the parts of snarkjs 0.7 (untyped JavaScript) used in this project:
+ * Groth16 over BN254 ("bn128"), powers of tau, zkey ceremony files, witnesses, r1cs info.
  * Extend this file when another part of snarkjs is needed; keep the types honest to the
  * library's runtime behaviour.
+ *
+ * Several snarkjs functions report failure by logging through `logger.error` and returning
+ * -1 or false instead of throwing: callers pass a logger and check the results.
  */
 declare module "snarkjs" {
-  /** Circuit inputs: signal name -> value(s); numbers as bigint or decimal strings. */
-  export type CircuitSignals = Record<string, unknown>;
-
+  /** snarkjs logs through this shape (a console or a pino-like logger fits). */
   export interface Logger {
     info(...args: unknown[]): void;
     warn(...args: unknown[]): void;
@@ -14,12 +16,142 @@ declare module "snarkjs" {
     debug(...args: unknown[]): void;
   }
 
+  /** A G1 point as snarkjs JSON: [x, y, z] decimal strings (z = "1" when affine). */
+  export type G1Json = string[];
+  /** A G2 point as snarkjs JSON: [[x.c0, x.c1], [y.c0, y.c1], [z.c0, z.c1]]. */
+  export type G2Json = string[][];
+
+  /** proof.json */
+  export interface Groth16Proof {
+    pi_a: G1Json;
+    pi_b: G2Json;
+    pi_c: G1Json;
+    protocol: string;
+    curve: string;
+  }
+
+  /** public.json: decimal strings below r. */
+  export type PublicSignals = string[];
+
+  /** verification_key.json of a Groth16 zkey. */
+  export interface VerificationKey {
+    protocol: string;
+    curve: string;
+    nPublic: number;
+    vk_alpha_1: G1Json;
+    vk_beta_2: G2Json;
+    vk_gamma_2: G2Json;
+    vk_delta_2: G2Json;
+    vk_alphabeta_12?: string[][][];
+    IC: G1Json[];
+  }
+
+  /** A circuit input: signal name to value(s); numbers as bigint or decimal strings. */
+  export type CircuitSignals = Record<string, unknown>;
+
+  /** An ffjavascript curve; snarkjs caches one per process and its worker threads keep the process alive. */
+  export interface SnarkjsCurve {
+    name: string;
+    terminate(): Promise<void>;
+  }
+
+  export namespace curves {
+    function getCurveFromName(name: string, options?: { singleThread?: boolean }): Promise<SnarkjsCurve>;
+  }
+
+  export namespace groth16 {
+    function fullProve(
+      input: CircuitSignals,
+      wasmFile: string | Uint8Array,
+      zkeyFileName: string | Uint8Array,
+      logger?: Logger,
+    ): Promise<{ proof: Groth16Proof; publicSignals: PublicSignals }>;
+    function prove(
+      zkeyFileName: string | Uint8Array,
+      witnessFileName: string | Uint8Array | { type: "mem"; data?: Uint8Array },
+      logger?: Logger,
+    ): Promise<{ proof: Groth16Proof; publicSignals: PublicSignals }>;
+    function verify(
+      vk: VerificationKey,
+      publicSignals: PublicSignals,
+      proof: Groth16Proof,
+      logger?: Logger,
+    ): Promise<boolean>;
+  }
+
   export namespace wtns {
-    /** Runs the circuit's witness calculator (.wasm) and writes a .wtns file. */
-    function calculate(input: CircuitSignals, wasmFile: string, wtnsFile: string): Promise<void>;
+    /** Runs the circuit's witness calculator (.wasm) and writes a .wtns file (or fills a "mem" one). */
+    function calculate(
+      input: CircuitSignals,
+      wasmFile: string | Uint8Array,
+      wtnsFile: string | { type: "mem"; data?: Uint8Array },
+    ): Promise<void>;
     /** Reads a .wtns file: the witness, index = wire id. */
     function exportJson(wtnsFile: string): Promise<bigint[]>;
     /** Checks a .wtns file against an .r1cs file. Pass a logger: it logs failures through it. */
     function check(r1csFile: string, wtnsFile: string, logger: Logger): Promise<boolean>;
+  }
+
+  export namespace powersOfTau {
+    /** Writes a fresh accumulator (tau = 1) of 2^power; returns the first challenge hash. */
+    function newAccumulator(curve: SnarkjsCurve, power: number, fileName: string, logger?: Logger): Promise<Uint8Array>;
+    /** Returns the response hash. */
+    function contribute(
+      oldPtauFilename: string,
+      newPtauFilename: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<Uint8Array>;
+    /** Returns the response hash, or false when the beacon parameters are invalid. */
+    function beacon(
+      oldPtauFilename: string,
+      newPtauFilename: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<Uint8Array | false>;
+    function preparePhase2(oldPtauFilename: string, newPtauFilename: string, logger?: Logger): Promise<void>;
+    function verify(ptauFilename: string, logger?: Logger): Promise<boolean>;
+  }
+
+  export namespace zKey {
+    /** Returns the circuit hash, or -1 when it fails (the reason goes to logger.error). */
+    function newZKey(r1csName: string, ptauName: string, zkeyName: string, logger?: Logger): Promise<Uint8Array | -1>;
+    /** Returns the contribution hash. */
+    function contribute(
+      zkeyNameOld: string,
+      zkeyNameNew: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<Uint8Array>;
+    /** Returns the contribution hash, or false when the beacon parameters are invalid. */
+    function beacon(
+      zkeyNameOld: string,
+      zkeyNameNew: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<Uint8Array | false>;
+    function verifyFromR1cs(r1csFileName: string, ptauFileName: string, zkeyFileName: string, logger?: Logger): Promise<boolean>;
+    function verifyFromInit(initFileName: string, ptauFileName: string, zkeyFileName: string, logger?: Logger): Promise<boolean>;
+    function exportVerificationKey(zkeyName: string, logger?: Logger): Promise<VerificationKey>;
+  }
+
+  export namespace r1cs {
+    interface R1csInfo {
+      nVars: number;
+      nOutputs: number;
+      nPubInputs: number;
+      nPrvInputs: number;
+      nLabels: number;
+      nConstraints: number;
+      prime: bigint;
+      curve?: SnarkjsCurve;
+    }
+    function info(r1csName: string, logger?: Logger): Promise<R1csInfo>;
   }
 }
