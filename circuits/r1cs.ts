@@ -128,7 +128,10 @@ function parse(
 }
 
 function readLE(bytes: Buffer, start: number, length: number): bigint {
+  // 64 bits at a time: r1cs files hold hundreds of thousands of coefficients.
   let value = 0n;
-  for (let i = start + length - 1; i >= start; i--) value = (value << 8n) | BigInt(bytes[i] as number);
+  let i = start + length;
+  for (; i - 8 >= start; i -= 8) value = (value << 64n) | bytes.readBigUInt64LE(i - 8);
+  for (i--; i >= start; i--) value = (value << 8n) | BigInt(bytes[i] as number);
   return value;
 }
