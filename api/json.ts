@@ -1,0 +1,72 @@
+/**
+ * The JSON shapes of responses: u64 as decimal strings, digests in base58, addresses in
+ * canonical `0x` + 64 hex, BCS bytes in base64; every body says which checkpoint the
+ * data is consistent with.
+ */
+import { z } from "@hono/zod-openapi";
+import { toBase58 } from "@mysten/sui/utils";
+import { bytes } from "./sql.ts";
+
+export const U64 = z.string().openapi({ type: "string", pattern: "^[0-9]+$", example: "100000017" });
+export const I128 = z.string().openapi({ type: "string", pattern: "^-?[0-9]+$", example: "-1500000" });
+export const Digest = z.string().openapi({ type: "string", description: "base58", example: "4c3YE3wdiiU4HGjfy7VKbLfMbGbdNMrymxsBU5hF2EZc" });
+export const Address = z
+  .string()
+  .openapi({ type: "string", example: "0x0000000000000000000000000000000000000000000000000000000000000002" });
+export const Base64 = z.string().openapi({ type: "string", format: "byte", description: "base64" });
+
+const Checkpoint = z.string().openapi({
+  description: "The indexed checkpoint the data is consistent with: the watermark at read time, or the pin of a paged listing",
+  example: "100000017",
+});
+
+/** `{ checkpoint, data }` for one resource. */
+export function itemEnvelope<T extends z.ZodType>(name: string, item: T) {
+  return z.object({ checkpoint: Checkpoint, data: item }).openapi(name);
+}
+
+/** `{ checkpoint, data: [...], next_cursor }` for a page of a listing. */
+export function listEnvelope<T extends z.ZodType>(name: string, item: T) {
+  return z
+    .object({
+      checkpoint: Checkpoint.nullable().openapi({ description: "Null while nothing is indexed yet" }),
+      data: z.array(item),
+      next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end" }),
+    })
+    .openapi(name);
+}
+
+export function base58(value: unknown): string {
+  return toBase58(bytes(value));
+}
+
+export function base58OrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : base58(value);
+}
+
+export function base64(value: unknown): string {
+  const b = bytes(value);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+
+/** The owner of an object as Sui models it. */
+export const Owner = z
+  .object({
+    kind: z.enum(["address", "object", "shared", "immutable", "consensusAddress"]),
+    address: Address.nullable().openapi({ description: "address and object owners, consensus-address owners" }),
+    initial_shared_version: U64.nullable().openapi({
+      description: "shared objects: initial shared version; consensus-address owners: start version",
+    }),
+  })
+  .openapi("Owner");
+export type Owner = z.infer<typeof Owner>;
+
+export function ownerOf(kind: unknown, address: unknown, initialSharedVersion: unknown): Owner | null {
+  if (kind === null || kind === undefined) return null;
+  return {
+    kind: String(kind) as Owner["kind"],
+    address: address === null || address === undefined ? null : String(address),
+    initial_shared_version:
+      initialSharedVersion === null || initialSharedVersion === undefined ? null : String(initialSharedVersion),
+  };
+}

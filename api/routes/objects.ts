@@ -1,0 +1,282 @@
+/**
+ * Objects: the live state of one object, its version history, and the live objects of an
+ * owner or of a type. The lists read the state as of the pinned checkpoint from the version
+ * history, so that paging through them while the indexer writes never skips or repeats
+ * an object; the single object reads the live table.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ApiApp, RouteContext } from "../context.ts";
+import { ApiError, errorResponses, notFound } from "../errors.ts";
+import { Address, base58OrNull, Digest, itemEnvelope, listEnvelope, Owner, ownerOf, U64 } from "../json.ts";
+import { listPage } from "../paging.ts";
+import { address, paging, typeFilter, typeFilterKey, type TypeFilter } from "../params.ts";
+import { decimal, direction, Params } from "../sql.ts";
+
+export const ObjectState = z
+  .object({
+    object_id: Address,
+    version: U64,
+    digest: Digest,
+    owner: Owner,
+    type: z.string().nullable().openapi({ description: "Move type; null for packages" }),
+    checkpoint: U64.openapi({ description: "Checkpoint of the transaction that wrote this version" }),
+    previous_transaction: Digest.nullable().openapi({ description: "The transaction that wrote this version" }),
+  })
+  .openapi("Object");
+export type ObjectState = z.infer<typeof ObjectState>;
+
+export const ObjectVersion = z
+  .object({
+    object_id: Address,
+    version: U64,
+    digest: Digest.nullable().openapi({ description: "Null when deleted or wrapped" }),
+    change_kind: z.enum(["created", "mutated", "deleted", "wrapped", "unwrapped", "unwrappedThenDeleted"]),
+    owner: Owner.nullable().openapi({ description: "Null when deleted or wrapped" }),
+    type: z.string().nullable(),
+    checkpoint: U64,
+    transaction_digest: Digest.nullable(),
+  })
+  .openapi("ObjectVersion");
+export type ObjectVersion = z.infer<typeof ObjectVersion>;
+
+interface VersionRow extends Record<string, unknown> {
+  object_id: string;
+  version: bigint;
+  digest: Uint8Array | null;
+  change_kind: string;
+  owner_kind: string | null;
+  owner_address: string | null;
+  initial_shared_version: bigint | null;
+  type: string | null;
+  checkpoint: bigint;
+  tx_digest: Uint8Array | null;
+}
+
+function stateJson(row: VersionRow): ObjectState {
+  return {
+    object_id: row.object_id,
+    version: decimal(row.version),
+    digest: base58OrNull(row.digest) ?? "",
+    owner: ownerOf(row.owner_kind, row.owner_address, row.initial_shared_version)!,
+    type: row.type,
+    checkpoint: decimal(row.checkpoint),
+    previous_transaction: base58OrNull(row.tx_digest),
+  };
+}
+
+function versionJson(row: VersionRow): ObjectVersion {
+  return {
+    object_id: row.object_id,
+    version: decimal(row.version),
+    digest: base58OrNull(row.digest),
+    change_kind: row.change_kind as ObjectVersion["change_kind"],
+    owner: ownerOf(row.owner_kind, row.owner_address, row.initial_shared_version),
+    type: row.type,
+    checkpoint: decimal(row.checkpoint),
+    transaction_digest: base58OrNull(row.tx_digest),
+  };
+}
+
+/** Change kinds after which the object exists (with an owner and a digest). */
+const ALIVE = `('created', 'mutated', 'unwrapped')`;
+const tags = ["objects"];
+const ObjectIdParams = z.object({ object_id: address("Object id") });
+
+const byIdRoute = createRoute({
+  method: "get",
+  path: "/v1/objects/{object_id}",
+  tags,
+  summary: "An object's live state",
+  request: { params: ObjectIdParams, query: z.object({}).strict() },
+  responses: {
+    200: { description: "The object as of the indexed checkpoint", content: { "application/json": { schema: itemEnvelope("ObjectResponse", ObjectState) } } },
+    ...errorResponses,
+  },
+});
+
+const versionsRoute = createRoute({
+  method: "get",
+  path: "/v1/objects/{object_id}/versions",
+  tags,
+  summary: "An object's version history, paged",
+  request: { params: ObjectIdParams, query: z.object(paging("desc")).strict() },
+  responses: {
+    200: { description: "A page of versions", content: { "application/json": { schema: listEnvelope("ObjectVersionPage", ObjectVersion) } } },
+    ...errorResponses,
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/objects",
+  tags,
+  summary: "Live objects of an owner (by object id) or of a type (by type, then object id), as of a pinned checkpoint",
+  request: {
+    query: z
+      .object({
+        owner: address("Owner address (address-, object- or consensus-address-owned)").optional(),
+        type: typeFilter("Object type: a package id, package::module, package::module::Type or a full type").optional(),
+        ...paging("asc"),
+      })
+      .strict(),
+  },
+  responses: {
+    200: { description: "A page of objects", content: { "application/json": { schema: listEnvelope("ObjectPage", ObjectState) } } },
+    ...errorResponses,
+  },
+});
+
+const VERSION_COLUMNS = `v.object_id, v.version, v.digest, v.change_kind, v.owner_kind, v.owner_address,
+  v.initial_shared_version, v.type, v.checkpoint, t.digest AS tx_digest`;
+
+/** The type condition on candidate rows `ov`, on object_versions_type_idx (text_pattern_ops). */
+function typeCondition(q: Params, filter: TypeFilter): string {
+  switch (filter.kind) {
+    case "exact":
+      return `ov.type = ${q.bind(filter.type)}`;
+    case "name":
+      return `(ov.type = ${q.bind(filter.name)} OR (ov.type ~>=~ ${q.bind(`${filter.name}<`)} AND ov.type ~<~ ${q.bind(`${filter.name}=`)}))`;
+    case "package":
+    case "module":
+      return `ov.type ~>=~ ${q.bind(filter.prefix)} AND ov.type ~<~ ${q.bind(`${filter.prefix.slice(0, -1)};`)}`;
+  }
+}
+
+/**
+ * @example
+ * registerObjectRoutes(app, ctx); // GET /v1/objects, /v1/objects/{object_id}, /v1/objects/{object_id}/versions
+ */
+export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
+  const { database } = ctx;
+
+  app.openapi(byIdRoute, async (c) => {
+    const { object_id } = c.req.valid("param");
+    // One statement, one snapshot: the live row and the watermark it is consistent with.
+    const [row] = await database.query<VersionRow & { pin: bigint | null }>(
+      `SELECT w.checkpoint_hi_inclusive AS pin, v.object_id, v.version, v.digest, 'live' AS change_kind,
+              v.owner_kind, v.owner_address, v.initial_shared_version, v.type, v.checkpoint, t.digest AS tx_digest
+       FROM watermarks w
+       LEFT JOIN objects v ON v.object_id = $1
+       LEFT JOIN transactions t ON t.tx_sequence_number = v.tx_sequence_number
+       WHERE w.pipeline = 'objects'`,
+      [object_id],
+    );
+    if (!row || row.pin === null) throw notFound("no objects indexed yet");
+    if (row.object_id === null) {
+      throw notFound("object is not live at the indexed checkpoint (see its versions for its history)", {
+        object_id,
+        checkpoint: decimal(row.pin),
+      });
+    }
+    return c.json({ checkpoint: decimal(row.pin), data: stateJson(row) }, 200);
+  });
+
+  app.openapi(versionsRoute, async (c) => {
+    const { object_id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const page = await listPage(ctx, query, {
+      kind: "object_versions",
+      filters: { object_id },
+      shape: ["u64"],
+      pipelines: ["object_versions", "transactions"],
+      fetch: ({ pin, after, order, limit }) => {
+        const { cmp, dir } = direction(order);
+        const q = new Params();
+        const bound = after ? `AND v.version ${cmp} ${q.bind(after[0])}` : "";
+        return database.query<VersionRow>(
+          `SELECT ${VERSION_COLUMNS}
+           FROM object_versions v LEFT JOIN transactions t ON t.tx_sequence_number = v.tx_sequence_number
+           WHERE v.object_id = ${q.bind(object_id)} AND v.checkpoint <= ${q.bind(pin.checkpoint)} ${bound}
+           ORDER BY v.version ${dir} LIMIT ${q.bind(limit)}`,
+          q.values,
+        );
+      },
+      keyOf: (row): [bigint] => [BigInt(row.version)],
+      toJson: versionJson,
+    });
+    return c.json(page, 200);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    if ((query.owner === undefined) === (query.type === undefined)) {
+      throw new ApiError(400, "invalid_parameter", "exactly one of owner, type is required", {
+        parameter: query.owner === undefined ? "owner" : "type",
+      });
+    }
+    const live = (candidates: string, keyColumns: string, orderBy: string, q: Params, pin: bigint, extra: string) =>
+      // For each candidate (an object with some version matching the filter), its latest
+      // version at or below the pin (object_versions_pkey, backwards) must be alive and
+      // still match: the state as of the pinned checkpoint.
+      `SELECT ${VERSION_COLUMNS}, ${keyColumns}
+       FROM (${candidates}) cand
+       CROSS JOIN LATERAL (
+         SELECT * FROM object_versions ov
+         WHERE ov.object_id = cand.object_id AND ov.checkpoint <= ${q.bind(pin)}
+         ORDER BY ov.version DESC LIMIT 1
+       ) v
+       LEFT JOIN transactions t ON t.tx_sequence_number = v.tx_sequence_number
+       WHERE v.change_kind IN ${ALIVE} ${extra}
+       ORDER BY ${orderBy}`;
+
+    if (query.owner !== undefined) {
+      const owner = query.owner;
+      const page = await listPage(ctx, query, {
+        kind: "objects_by_owner",
+        filters: { owner },
+        shape: ["address"],
+        pipelines: ["object_versions", "transactions"],
+        fetch: ({ pin, after, order, limit }) => {
+          const { cmp, dir } = direction(order);
+          const q = new Params();
+          const o = q.bind(owner);
+          const bound = after ? `AND ov.object_id ${cmp} ${q.bind(after[0])}` : "";
+          // Candidates stream in object id order off object_versions_owner_idx.
+          const candidates = `SELECT DISTINCT ov.object_id FROM object_versions ov
+            WHERE ov.owner_address = ${o} ${bound} ORDER BY ov.object_id ${dir}`;
+          return database.query<VersionRow>(
+            `${live(candidates, "cand.object_id AS key_id", `cand.object_id ${dir}`, q, pin.checkpoint, `AND v.owner_address = ${o}`)}
+             LIMIT ${q.bind(limit)}`,
+            q.values,
+          );
+        },
+        keyOf: (row): [string] => [row.object_id],
+        toJson: stateJson,
+      });
+      return c.json(page, 200);
+    }
+
+    const type = query.type!;
+    const page = await listPage(ctx, query, {
+      kind: "objects_by_type",
+      filters: { type: `${type.kind}:${typeFilterKey(type)}` },
+      shape: ["type", "address"],
+      pipelines: ["object_versions", "transactions"],
+      fetch: ({ pin, after, order, limit }) => {
+        const asc = order === "asc";
+        const q = new Params();
+        // Keyset on (type, object_id) in the index's byte order of types (text_pattern_ops).
+        let bound = "";
+        if (after) {
+          const t = q.bind(after[0]);
+          const id = q.bind(after[1]);
+          bound = asc
+            ? `AND ov.type ~>=~ ${t} AND (ov.type ~>~ ${t} OR (ov.type = ${t} AND ov.object_id > ${id}))`
+            : `AND ov.type ~<=~ ${t} AND (ov.type ~<~ ${t} OR (ov.type = ${t} AND ov.object_id < ${id}))`;
+        }
+        const sort = asc ? "USING ~<~" : "USING ~>~";
+        const dir = asc ? "ASC" : "DESC";
+        const candidates = `SELECT DISTINCT ov.type, ov.object_id FROM object_versions ov
+          WHERE ${typeCondition(q, type)} ${bound} ORDER BY ov.type ${sort}, ov.object_id ${dir}`;
+        return database.query<VersionRow & { key_type: string }>(
+          `${live(candidates, "cand.type AS key_type", `cand.type ${sort}, cand.object_id ${dir}`, q, pin.checkpoint, "")}
+           LIMIT ${q.bind(limit)}`,
+          q.values,
+        );
+      },
+      keyOf: (row: VersionRow & { key_type: string }): [string, string] => [row.key_type, row.object_id],
+      toJson: stateJson,
+    });
+    return c.json(page, 200);
+  });
+}
