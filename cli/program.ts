@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { createVerifyProofCommand } from "./commands/verify-proof.ts";
 
 /**
  * The `sui-zk-indexer` command line. Each command lives in cli/commands/<name>.ts and
@@ -9,5 +10,6 @@ export function createProgram(): Command {
     .description("Index Sui checkpoints into Postgres and settle the indexed state with Groth16 proofs")
     .showHelpAfterError();
   // Commands, one line each:
+  program.addCommand(createVerifyProofCommand());
   return program;
 }

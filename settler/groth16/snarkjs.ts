@@ -138,7 +138,7 @@ export function verificationKeyFromSnarkjs(json: VerificationKey): VerifyingKeyP
 }
 
 /**
- * snarkjs verification_key.json → Sui verifying key bytes (296 + 32·nPublic).
+ * snarkjs verification_key.json → Sui verifying key bytes (264 + 32·nPublic).
  *
  * @example
  * const vkBytes = snarkjsVerificationKeyToSui(vkJson);

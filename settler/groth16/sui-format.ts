@@ -1,7 +1,7 @@
 /**
  * The byte layouts `sui::groth16` takes for BN254, built on arkworks' compressed encoding:
  * - verifying key: alpha_g1 (32) || beta_g2 (64) || gamma_g2 (64) || delta_g2 (64) ||
- *   u64 LE count of IC || IC points (32 each)  = 296 + 32·nPublic bytes;
+ *   u64 LE count of IC || IC points (32 each)  = 264 + 32·nPublic bytes (296 for one input);
  * - proof points: A (G1) || B (G2) || C (G1) = 128 bytes;
  * - public inputs: 32-byte LE scalars below r, concatenated, at most 8;
  * - prepared verifying key: the four byte vectors of `groth16::pvk_from_bytes`
@@ -79,7 +79,7 @@ export function verifyingKeyLength(nPublic: number): number {
  * Serializes a verifying key in Sui's format.
  *
  * @example
- * const bytes = encodeVerifyingKey(vk); // bytes.length === 296 + 32 * (vk.ic.length - 1)
+ * const bytes = encodeVerifyingKey(vk); // bytes.length === 264 + 32 * (vk.ic.length - 1)
  */
 export function encodeVerifyingKey(vk: VerifyingKeyPoints): Uint8Array {
   if (vk.ic.length < 1) throw new NonRetryableError("verifying key has no IC points", { details: { field: "vk.ic" } });
@@ -222,4 +222,52 @@ export function decodePreparedVerifyingKey(bytes: PreparedVerifyingKeyBytes): Pr
     gammaNeg: decodeG2(bytes.gammaG2NegPc, "pvk.gamma_g2_neg_pc"),
     deltaNeg: decodeG2(bytes.deltaG2NegPc, "pvk.delta_g2_neg_pc"),
   };
+}
+
+/** Which of the three byte strings a shape problem is about. */
+export type Groth16Argument = "vk" | "publicInputs" | "proof";
+
+/** A length or count that cannot be right, before any curve arithmetic. */
+export interface ShapeProblem {
+  argument: Groth16Argument;
+  message: string;
+}
+
+/**
+ * Length and count problems of a (vk, public inputs, proof) triple, empty when the shapes
+ * fit; used to tell malformed arguments apart from well-formed bytes that do not verify.
+ *
+ * @example
+ * shapeProblems({ vk, publicInputs, proof: new Uint8Array(127) });
+ * // [{ argument: "proof", message: "expected 128 bytes, got 127" }]
+ */
+export function shapeProblems(bytes: { vk: Uint8Array; publicInputs: Uint8Array; proof: Uint8Array }): ShapeProblem[] {
+  const problems: ShapeProblem[] = [];
+  const { vk, publicInputs, proof } = bytes;
+  let icCount: bigint | undefined;
+  if (vk.length < verifyingKeyLength(0) || (vk.length - VK_FIXED_BYTES) % G1_COMPRESSED_BYTES !== 0) {
+    problems.push({
+      argument: "vk",
+      message: `expected ${verifyingKeyLength(0)} + 32·nPublic bytes (296 for one public input), got ${vk.length}`,
+    });
+  } else {
+    icCount = readLe(vk.subarray(VK_FIXED_BYTES - 8, VK_FIXED_BYTES));
+    const fromLength = (vk.length - VK_FIXED_BYTES) / G1_COMPRESSED_BYTES;
+    if (icCount !== BigInt(fromLength)) {
+      problems.push({ argument: "vk", message: `IC count field says ${icCount}, the length holds ${fromLength} IC points` });
+      icCount = undefined;
+    }
+  }
+  const nInputs = publicInputs.length / SCALAR_BYTES;
+  if (publicInputs.length % SCALAR_BYTES !== 0) {
+    problems.push({ argument: "publicInputs", message: `expected a multiple of 32 bytes, got ${publicInputs.length}` });
+  } else if (nInputs > MAX_PUBLIC_INPUTS) {
+    problems.push({ argument: "publicInputs", message: `Sui takes at most ${MAX_PUBLIC_INPUTS} public inputs, got ${nInputs}` });
+  } else if (icCount !== undefined && BigInt(nInputs) + 1n !== icCount) {
+    problems.push({ argument: "publicInputs", message: `the key takes ${icCount - 1n} public inputs, got ${nInputs}` });
+  }
+  if (proof.length !== PROOF_BYTES) {
+    problems.push({ argument: "proof", message: `expected ${PROOF_BYTES} bytes, got ${proof.length}` });
+  }
+  return problems;
 }
