@@ -23,7 +23,7 @@ import { DecodedTransaction, type DecodeOrigin, type ObjectSlices } from "./deco
 import { suiDigest } from "./digest.ts";
 import { readEffects, type EffectsFields } from "./effects.ts";
 import { readEvents } from "./events.ts";
-import { readObjectKey } from "./object.ts";
+import { readObjectKey, skipObject } from "./object.ts";
 import { readContents, readSummary } from "./summary.ts";
 import { readTransactionData } from "./transaction.ts";
 
@@ -87,10 +87,18 @@ export function decodeBinpb(raw: Uint8Array, location: string): CheckpointModel 
       }
 
       field = "objects";
-      const objectSet = new ObjectSetIndex([
-        ...(proto.objects?.objects ?? []),
-        ...proto.transactions.flatMap((t) => t.objects?.objects ?? []),
-      ].map((o, i) => required(o.bcs?.value, `objects[${i}].bcs.value`)));
+      const objectBcs = [...(proto.objects?.objects ?? []), ...proto.transactions.flatMap((t) => t.objects?.objects ?? [])].map(
+        (o, i) => required(o.bcs?.value, `[${i}].bcs.value`),
+      );
+      // Objects are decoded on access, but their structure is checked now, as for `.chk`.
+      objectBcs.forEach((bcs, i) => {
+        try {
+          readWhole(bcs, (c) => skipObject(c, "object"));
+        } catch (error) {
+          throw error instanceof BcsDecodeError ? new BcsDecodeError(`[${i}].${error.field}`, error.offset, error.reason) : error;
+        }
+      });
+      const objectSet = new ObjectSetIndex(objectBcs);
 
       const transactions = proto.transactions.map((tx, i) => {
         field = `transactions[${i}].transaction`;
