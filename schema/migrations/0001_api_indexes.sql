@@ -1,0 +1,3 @@
+CREATE INDEX "checkpoints_digest_idx" ON "checkpoints" USING btree ("digest");--> statement-breakpoint
+CREATE INDEX "object_versions_owner_idx" ON "object_versions" USING btree ("owner_address","object_id") WHERE "object_versions"."owner_address" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "object_versions_type_idx" ON "object_versions" USING btree ("type" text_pattern_ops,"object_id") WHERE "object_versions"."type" IS NOT NULL;
