@@ -11,6 +11,7 @@
 /// accept and reject exactly what settler/tree/proof.ts does.
 module sui_zk_indexer::indexed_merkle;
 
+use sui::address;
 use sui::poseidon::poseidon_bn254;
 
 // === Constants ===
@@ -74,7 +75,7 @@ public fun object_key(object_id: ID): u256 {
 
 /// `object_key` for an id given as an address.
 public fun address_key(id: address): u256 {
-    let n = sui::address::to_u256(id);
+    let n = address::to_u256(id);
     poseidon_bn254(&vector[n >> 128, n & LOW_128_MASK])
 }
 
