@@ -49,6 +49,8 @@ export interface Database {
   readonly location: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** PGlite only: the whole data folder as a tarball, for `loadDataDir` (test templates). */
+  dumpDataDir?(): Promise<Blob>;
   /** A raw statement outside any explicit transaction. */
   query<T extends SqlRow = SqlRow>(text: string, params?: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
@@ -63,6 +65,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Apply the committed migrations (default true). */
   migrate?: boolean;
+  /** PGlite only: start from a `dumpDataDir()` tarball instead of an empty cluster. */
+  loadDataDir?: Blob;
   /** postgres.js pool size (default 4). */
   maxConnections?: number;
 }
@@ -96,6 +100,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database & { pg
   // int8 as bigint: PGlite's default (number) loses precision above 2^53.
   const pglite = await PGlite.create(inMemory ? undefined : folder, {
     parsers: { [pgliteTypes.INT8]: (value: string) => BigInt(value) },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   const db = drizzlePglite(pglite, { schema: tables }) as unknown as DrizzleDb;
   if (options.migrate ?? true) {
@@ -123,6 +128,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database & { pg
     location: folder,
     pglite,
     transaction: (fn) => pglite.transaction((tx) => fn(runner(tx))),
+    dumpDataDir: () => pglite.dumpDataDir("none"),
     query: (text, params) => runner(pglite).query(text, params),
     close: async () => {
       if (!pglite.closed) await pglite.close();
