@@ -111,9 +111,11 @@ public struct RecentRoot has copy, drop, store {
     batch: u64,
 }
 
-/// A proposed verifying key (already prepared, so a malformed key fails at proposal) and the
-/// tracking configuration that goes with it.
+/// A proposed verifying key, raw (readable from the object by anyone checking it) and
+/// prepared (so a malformed key fails at proposal, not when applied), and the tracking
+/// configuration that goes with it.
 public struct PendingRotation has drop, store {
+    vk: vector<u8>,
     pvk: PreparedVerifyingKey,
     vk_hash: vector<u8>,
     tracking_config_hash: vector<u8>,
@@ -440,6 +442,7 @@ public fun propose_key_rotation(
     let proposed_epoch = ctx.epoch();
     let effective_epoch = proposed_epoch + ROTATION_DELAY_EPOCHS;
     registry.pending_rotation.fill(PendingRotation {
+        vk,
         pvk,
         vk_hash,
         tracking_config_hash,
@@ -473,6 +476,7 @@ public fun apply_key_rotation(registry: &mut Registry, ctx: &TxContext) {
     assert!(registry.pending_rotation.is_some(), ENoPendingRotation);
     assert!(ctx.epoch() >= registry.pending_rotation.borrow().effective_epoch, ERotationNotDue);
     let PendingRotation {
+        vk: _,
         pvk,
         vk_hash,
         tracking_config_hash,

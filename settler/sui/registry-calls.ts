@@ -334,6 +334,7 @@ const PreparedVerifyingKeyBcs = bcs.struct("PreparedVerifyingKey", {
 const RecentRootBcs = bcs.struct("RecentRoot", { root: bcs.u256(), batch: bcs.u64() });
 
 const PendingRotationBcs = bcs.struct("PendingRotation", {
+  vk: bcs.vector(bcs.u8()),
   pvk: PreparedVerifyingKeyBcs,
   vk_hash: bcs.vector(bcs.u8()),
   tracking_config_hash: bcs.vector(bcs.u8()),
@@ -463,7 +464,7 @@ export const REGISTRY_LAYOUT_TYPES: Record<keyof typeof REGISTRY_LAYOUTS, Record
   },
   RecentRoot: { root: "u256", batch: "u64" },
   PendingRotation: {
-    pvk: "PreparedVerifyingKey", vk_hash: "vector<u8>", tracking_config_hash: "vector<u8>", effective_epoch: "u64",
+    vk: "vector<u8>", pvk: "PreparedVerifyingKey", vk_hash: "vector<u8>", tracking_config_hash: "vector<u8>", effective_epoch: "u64",
   },
   RegistryCreated: {
     registry_id: "ID", admin_cap_id: "ID", settler_cap_id: "ID", depth: "u8", root: "u256",
