@@ -264,6 +264,14 @@ export function findSettlementJson(repoRoot: string): string | undefined {
   if (candidates.length > 1) {
     throw new Error(`several settlement vector files in circuits/vectors: ${candidates.join(", ")}; pass --settlement`);
   }
+  const all = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  if (candidates.length === 0 && all.length > 0) {
+    // Vectors were committed in a shape this reader does not know: say so rather than keep
+    // rendering the "missing" placeholder.
+    throw new Error(
+      `circuits/vectors has ${all.join(", ")} but none with "vk" and "batches": adapt parseSettlementVectors in move/scripts/vectors.ts or pass --settlement`,
+    );
+  }
   return candidates[0];
 }
 
