@@ -212,7 +212,7 @@ function formatType(node: TypeNode): string {
 
 /** A struct type in canonical form (full addresses, no spaces), or null when malformed. */
 export function parseStructType(value: string): string | null {
-  if (value.length > MAX_TYPE_LENGTH) return null;
+  if (value.length > MAX_TYPE_LENGTH || value.trim() !== value) return null;
   const node = parseTypeTag(value);
   if (node === null || typeof node === "string") return null;
   // The grammar is checked above; the SDK gives Sui's canonical string.
