@@ -14,7 +14,7 @@ import { NonRetryableError } from "../../common/errors.ts";
 import { assertCanonical } from "./field.ts";
 import type { Poseidon } from "./poseidon.ts";
 import type { IndexedMerkleTree, OperationWitness } from "./indexed-merkle-tree.ts";
-import { assertBatchInput, type BatchPublicInputs, type BatchUpdateInput } from "./batch-input.ts";
+import { assertBatchInput, PUBLIC_INPUT_NAMES, type BatchPublicInputs, type BatchUpdateInput } from "./batch-input.ts";
 import { assertCursorRange } from "./cursor.ts";
 
 /** The state of one key after a change: its value, 0 when the object is gone. */
@@ -167,11 +167,6 @@ export function buildBatch(tree: IndexedMerkleTree, changes: readonly StateChang
   }
   assertBatchInput(input, { depth: tree.depth, batch: batchSize });
 
-  const { oldRoot: o, newRoot, oldNextIndex: on, newNextIndex, batchCommitment: c } = input;
-  return {
-    input,
-    publicInputs: { oldRoot: o, newRoot, oldNextIndex: on, newNextIndex, batchCommitment: c, fromCursor, toCursor },
-    operations,
-    skipped: plan.skipped,
-  };
+  const publicInputs = Object.fromEntries(PUBLIC_INPUT_NAMES.map((name) => [name, input[name]])) as BatchPublicInputs;
+  return { input, publicInputs, operations, skipped: plan.skipped };
 }
