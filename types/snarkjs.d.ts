@@ -49,9 +49,49 @@ declare module "snarkjs" {
   /** A circuit input: signal name to value(s); numbers as bigint or decimal strings. */
   export type CircuitSignals = Record<string, unknown>;
 
-  /** An ffjavascript curve; snarkjs caches one per process and its worker threads keep the process alive. */
+  /**
+   * A scalar field of snarkjs's curve (ffjavascript). Elements are byte arrays in its internal
+   * form: little-endian Montgomery.
+   */
+  export interface CurveField {
+    /** Bytes of one element. */
+    n8: number;
+    /** w[k]: the primitive 2^k-th root of unity snarkjs's FFTs use. */
+    w: Uint8Array[];
+    e(value: bigint | number | string): Uint8Array;
+    toObject(element: Uint8Array): bigint;
+  }
+
+  /**
+   * A group of snarkjs's curve (ffjavascript). Points are byte arrays: affine x || y or
+   * Jacobian x || y || z, coordinates little-endian Montgomery; the affine form is exactly
+   * how .ptau and .zkey files store points.
+   */
+  export interface CurveGroup {
+    F: { n8: number };
+    /** The generator, Jacobian. */
+    g: Uint8Array;
+    /** The identity, Jacobian. */
+    zero: Uint8Array;
+    add(a: Uint8Array, b: Uint8Array): Uint8Array;
+    double(a: Uint8Array): Uint8Array;
+    timesFr(point: Uint8Array, scalar: Uint8Array): Uint8Array;
+    toAffine(point: Uint8Array): Uint8Array;
+    eq(a: Uint8Array, b: Uint8Array): boolean;
+    isZero(point: Uint8Array): boolean;
+    /** Jacobian points (n × 3·F.n8 bytes) to affine (n × 2·F.n8 bytes), on the worker threads. */
+    batchToAffine(points: Uint8Array): Promise<Uint8Array>;
+    fromRprLEM(buffer: Uint8Array, offset: number): Uint8Array;
+  }
+
+  /** snarkjs's BN254 curve (ffjavascript): cached per process; its worker threads keep the process alive until terminate(). */
   export interface SnarkjsCurve {
     name: string;
+    r: bigint;
+    q: bigint;
+    Fr: CurveField;
+    G1: CurveGroup;
+    G2: CurveGroup;
     terminate(): Promise<void>;
   }
 
