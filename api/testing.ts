@@ -81,14 +81,29 @@ export async function indexFixtures(
   sequenceNumbers: readonly bigint[],
   pipelines: readonly PipelineName[] = ALL_PIPELINES,
 ): Promise<CheckpointModel[]> {
+  const checkpoints = sequenceNumbers.map(fixtureCheckpoint);
+  await indexCheckpoints(database, checkpoints, pipelines);
+  return checkpoints;
+}
+
+/**
+ * Indexes checkpoints (real or hand-built) through the pipelines and the committer, one
+ * commit per checkpoint, continuing from the database's watermarks.
+ *
+ * @example
+ * await indexCheckpoints(database, [buildCheckpoint(300n, { txBefore, transactions })]);
+ */
+export async function indexCheckpoints(
+  database: Database,
+  checkpoints: readonly CheckpointModel[],
+  pipelines: readonly PipelineName[] = ALL_PIPELINES,
+): Promise<void> {
   const marks = await readWatermarks(database, pipelines);
   const committer = createCommitter(
     database,
     new Map(pipelines.map((p) => [p, marks.get(p)?.checkpointHiInclusive ?? null])),
   );
-  const done: CheckpointModel[] = [];
-  for (const sequenceNumber of sequenceNumbers) {
-    const checkpoint = fixtureCheckpoint(sequenceNumber);
+  for (const checkpoint of checkpoints) {
     await committer.commit([
       {
         checkpoint,
@@ -96,9 +111,7 @@ export async function indexFixtures(
         rows: processCheckpoint(checkpoint, null, pipelines),
       },
     ]);
-    done.push(checkpoint);
   }
-  return done;
 }
 
 /** GETs a path from the app and parses the JSON body. */
