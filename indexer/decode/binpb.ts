@@ -60,6 +60,18 @@ export function decodeBinpb(raw: Uint8Array, location: string): CheckpointModel 
       details: { file: location, checkpoint: null, field: "protobuf", reason: (error as Error).message },
     });
   }
+  return decodeCheckpointMessage(proto, location);
+}
+
+/**
+ * Decodes a `sui.rpc.v2.Checkpoint` message already parsed from protobuf (e.g. by a gRPC
+ * client), with the same field mask as the files.
+ *
+ * @example
+ * const { checkpoint } = await client.ledgerService.getCheckpoint(request).response;
+ * const model = decodeCheckpointMessage(checkpoint!, "grpc://node/123");
+ */
+export function decodeCheckpointMessage(proto: ProtoCheckpoint, location: string): CheckpointModel {
   let field = "summary";
   try {
     const summaryBcs = required(proto.summary?.bcs?.value, "summary.bcs.value");
