@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { createServeCommand } from "./commands/serve.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
 
 /**
@@ -11,5 +12,6 @@ export function createProgram(): Command {
     .showHelpAfterError();
   // Commands, one line each:
   program.addCommand(createVerifyProofCommand());
+  program.addCommand(createServeCommand());
   return program;
 }
