@@ -47,3 +47,36 @@ export async function runIndexer(
 ): Promise<IndexerRunResult> {
   return createIndexer(common, { pollIntervalMs: 50, backoff: { baseMs: 5, maxMs: 50 }, ...options, database, source: localFolderSource(dir) }).run();
 }
+
+/** Every indexed table's rows in key order (watermarks without updated_at), as comparable JSON. */
+export const TABLE_ORDER: Record<string, string> = {
+  checkpoints: "sequence_number",
+  transactions: "tx_sequence_number",
+  tx_calls: "package, tx_sequence_number, module, function",
+  events: "tx_sequence_number, event_index",
+  object_versions: "object_id, version",
+  objects: "object_id",
+  balance_changes: "tx_sequence_number, owner, coin_type, source",
+  packages: "storage_id, version",
+  watermarks: "pipeline",
+};
+
+export async function dumpTables(database: Pick<Database, "query">): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [table, order] of Object.entries(TABLE_ORDER)) {
+    const columns = table === "watermarks" ? "pipeline, epoch_hi, checkpoint_hi_inclusive, tx_hi, timestamp_ms_hi" : "*";
+    const rows = await database.query(`SELECT ${columns} FROM ${table} ORDER BY ${order}`);
+    // Normalize before JSON: a Buffer's toJSON would run before any replacer.
+    out[table] = rows.map((row) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex") : v,
+          ]),
+        ),
+      ),
+    );
+  }
+  return out;
+}
