@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
 
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .description("Index Sui checkpoints into Postgres and settle the indexed state with Groth16 proofs")
     .showHelpAfterError();
   // Commands, one line each:
+  program.addCommand(createIndexCommand());
   program.addCommand(createVerifyProofCommand());
   program.addCommand(createServeCommand());
   return program;
