@@ -143,6 +143,10 @@ export const objectVersions = pgTable(
     index("object_versions_type_idx")
       .using("btree", t.type.op("text_pattern_ops"), t.objectId)
       .where(sql`${t.type} IS NOT NULL`),
+    // Settler: the change stream in its order (checkpoint, transaction, object id in byte
+    // order, whatever the database's collation), read from a cursor with a keyset. Keys
+    // only grow, so inserts append at the right edge of the btree.
+    index("object_versions_stream_idx").on(t.checkpoint, t.txSequenceNumber, sql`${t.objectId} COLLATE "C"`),
   ],
 );
 
