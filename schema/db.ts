@@ -61,7 +61,11 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite's folder parent; default `$SUI_ZK_INDEXER_DATA_DIR` or `.data`. `memory://` keeps it in memory. */
   dataDir?: string;
-  /** Postgres only: the schema to create and use (search_path), for per-test isolation. */
+  /**
+   * Postgres only: the schema to create and use (search_path, and where the migrations
+   * table lives); default `process.env.DATABASE_SCHEMA`, else public. Isolates tests, or
+   * several indexers sharing one database.
+   */
   schema?: string;
   /** Apply the committed migrations (default true). */
   migrate?: boolean;
@@ -137,7 +141,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database & { pg
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
-  const schema = options.schema ?? null;
+  const schema = options.schema ?? (process.env.DATABASE_SCHEMA || null);
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new NonRetryableError("Invalid schema name", { details: { schema } });
   }
