@@ -31,7 +31,16 @@ export type FailureInit = Pick<AuditFailure, "check" | "checkpoint" | "field" | 
   Partial<Pick<AuditFailure, "transactionIndex" | "transactionDigest" | "expected" | "actual">>;
 
 export function auditFailure(init: FailureInit): AuditFailure {
-  return { transactionIndex: null, transactionDigest: null, expected: null, actual: null, ...init };
+  return {
+    check: init.check,
+    checkpoint: init.checkpoint,
+    field: init.field,
+    reason: init.reason,
+    transactionIndex: init.transactionIndex ?? null,
+    transactionDigest: init.transactionDigest ?? null,
+    expected: init.expected ?? null,
+    actual: init.actual ?? null,
+  };
 }
 
 export function failed(...failures: AuditFailure[]): AuditFailed {
