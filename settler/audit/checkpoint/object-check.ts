@@ -4,9 +4,9 @@
  * and version, and every object state the effects name must be there, once.
  */
 import type { ChangedObject, TransactionModel } from "../../../indexer/model.ts";
-import { BcsCursor, BcsDecodeError } from "../../../indexer/decode/cursor.ts";
+import { BcsDecodeError } from "../../../indexer/decode/cursor.ts";
 import { suiDigest } from "../../../indexer/decode/digest.ts";
-import { readObjectKey, skipObject } from "../../../indexer/decode/object.ts";
+import { decodeObject } from "../../../indexer/decode/object.ts";
 import { sameBytes } from "../../../indexer/decode/chk.ts";
 import { NonRetryableError } from "../../../common/errors.ts";
 import { digestText } from "./result.ts";
@@ -55,10 +55,8 @@ function checkSide(tx: TransactionModel, changed: readonly ChangedObject[], fiel
     const at = `${list}[${j}]`;
     let key: { objectId: string; version: bigint };
     try {
-      const c = new BcsCursor(bcs);
-      skipObject(c, "object");
-      c.finish("object");
-      key = readObjectKey(bcs);
+      // The whole object must decode; its id and version come from these bytes, not the model.
+      key = decodeObject(bcs);
     } catch (error) {
       if (!(error instanceof BcsDecodeError)) throw error;
       problems.push({ field: at, reason: `object bytes do not decode: ${error.reason} at byte ${error.offset} (${error.field})` });
