@@ -6,7 +6,7 @@
  * the sum of the signers' keys over the intent message and epoch.
  */
 import type { CheckpointModel } from "../../../indexer/model.ts";
-import { BlsEncodingError, parseBlsSignature, verifyAggregateSignature } from "./bls.ts";
+import { BlsEncodingError, parseBlsSignature, verifyAggregateSignature, type BlsSignature } from "./bls.ts";
 import { QUORUM_THRESHOLD, type Committee } from "./committee.ts";
 import { RoaringFormatError, decodeRoaringBitmap } from "./roaring.ts";
 import { auditFailure, failed, type AuditResult } from "./result.ts";
@@ -63,7 +63,7 @@ export function verifyCheckpointCertificate(checkpoint: CheckpointModel, committ
     return fail("auth_signature.signers_map", "signers do not reach the quorum", `at least ${QUORUM_THRESHOLD}`, String(signedStake));
   }
 
-  let signature;
+  let signature: BlsSignature;
   try {
     signature = parseBlsSignature(checkpoint.signature.signature);
   } catch (error) {

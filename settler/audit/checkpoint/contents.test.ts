@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { encodeBinpbZst } from "../../../indexer/decode/binpb-writer.ts";
 import { decodeChk } from "../../../indexer/decode/chk.ts";
+import { decodeCheckpointFile } from "../../../indexer/decode/file.ts";
 import { BcsCursor } from "../../../indexer/decode/cursor.ts";
 import { loadFixtureCheckpoints } from "../../../indexer/decode/test-helpers.ts";
 import { readSenderSignedData } from "../../../indexer/decode/transaction.ts";
@@ -54,6 +56,13 @@ describe("digest chain on the real fixtures", () => {
     const checkpoint = fresh(name);
     const result = assertAudited(verifyCheckpointContents(checkpoint));
     expect(result.transactions).toBe(checkpoint.transactions.length);
+  });
+
+  it("the same checkpoints read from the current .binpb.zst format pass too", () => {
+    for (const { name } of fixtures) {
+      const current = decodeCheckpointFile(encodeBinpbZst(fresh(name)), name.replace(".chk", ".binpb.zst"));
+      assertAudited(verifyCheckpointContents(current));
+    }
   });
 });
 
