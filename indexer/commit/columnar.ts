@@ -1,7 +1,12 @@
 /**
- * Rows -> one text array per column, and the INSERT that takes them: `INSERT INTO t (…)
- * SELECT … FROM unnest($1::text[], $2::text[], …)`. One statement carries thousands of
- * rows with one bind parameter per column, far under Postgres's 65,535, on both drivers.
+ * Rows -> one text value per column, and the INSERT that takes them:
+ * `INSERT INTO t (…) SELECT … FROM unnest(string_to_array($1, E'\x1f', E'\x1e'), …)`.
+ * One statement carries thousands of rows with one bind parameter per column, far under
+ * Postgres's 65,535, on both drivers. Each column travels as its values joined by the
+ * unit separator (0x1F), NULL as the record separator (0x1E): joining is nearly free in
+ * JS and splitting nearly free in Postgres, where a `text[]` parameter costs quoting and
+ * escaping per element on both sides (this made the write path ~25% slower). A column
+ * with a value containing either separator falls back to a `text[]` parameter.
  *
  * Why not COPY FROM STDIN on postgres.js: when the server rejects a COPY (a duplicate
  * key, say), postgres.js 3.4 never settles the writable, so the transaction neither
@@ -18,6 +23,10 @@ const I64_MAX = 2n ** 63n - 1n;
 
 export type ColumnData = (string | null)[];
 
+const UNIT = "\x1f";
+const NULL_MARK = "\x1e";
+const SEPARATORS = /[\x1e\x1f]/;
+
 export interface ColumnarEncoder<Row> {
   readonly table: string;
   /** Column names (snake_case), in the order of `encodeInto`'s arrays. */
@@ -26,8 +35,13 @@ export interface ColumnarEncoder<Row> {
   empty(): ColumnData[];
   /** Appends each row's values, as text, to the column arrays. */
   encodeInto(rows: readonly Row[], data: ColumnData[]): void;
-  /** The INSERT statement for `data.length` columns of text arrays. */
+  /** The INSERT statement for columns as `text[]` parameters (the general form). */
   readonly insertSql: string;
+  /**
+   * The INSERT (or `prefix` … `suffix` around its SELECT) and its parameters for the
+   * encoded columns, in the compact joined form where possible.
+   */
+  statement(data: ColumnData[], suffix?: string): { sql: string; params: (string | (string | null)[])[] };
   /** Columns holding bytea (as hex in the text arrays). */
   readonly byteaColumns: ReadonlySet<string>;
 }
@@ -39,6 +53,8 @@ interface ColumnSpec {
   /** SQL turning the unnested text into the column's type. */
   cast: (ref: string) => string;
   bytea?: boolean;
+  /** Free text (may hold any character); the other encodings never produce a separator. */
+  text?: boolean;
 }
 
 /**
@@ -59,12 +75,38 @@ export function createColumnarEncoder<T extends PgTable>(table: T): ColumnarEnco
   const params = specs.map((_, i) => `$${i + 1}::text[]`).join(", ");
   const aliases = specs.map((_, i) => `c${i}`).join(", ");
   const casts = specs.map((s, i) => s.cast(`u.c${i}`)).join(", ");
+  const textColumns = specs.map((s) => s.text === true);
+  const statements = new Map<string, string>();
   return {
     table: name,
     columns,
     byteaColumns: new Set(specs.filter((s) => s.bytea).map((s) => s.name)),
     insertSql: `INSERT INTO "${name}" (${quoted}) SELECT ${casts} FROM unnest(${params}) AS u(${aliases})`,
     empty: () => specs.map(() => []),
+    statement(data, suffix = "") {
+      const params: (string | (string | null)[])[] = [];
+      let shape = "";
+      for (let i = 0; i < data.length; i++) {
+        const column = data[i]!;
+        const joined = textColumns[i] && column.some((v) => v !== null && SEPARATORS.test(v)) ? null : joinColumn(column);
+        // A lone empty string would split into no element at all: send that column as an array.
+        if (joined === null || joined === "") {
+          params.push(column);
+          shape += "a";
+        } else {
+          params.push(joined);
+          shape += "j";
+        }
+      }
+      const key = shape + suffix;
+      let sql = statements.get(key);
+      if (!sql) {
+        const sources = [...shape].map((kind, i) => (kind === "a" ? `$${i + 1}::text[]` : `string_to_array($${i + 1}, E'\\x1f', E'\\x1e')`));
+        sql = `INSERT INTO "${name}" (${quoted}) SELECT ${casts} FROM unnest(${sources.join(", ")}) AS u(${aliases})${suffix}`;
+        statements.set(key, sql);
+      }
+      return { sql, params };
+    },
     encodeInto(rows, data) {
       for (const row of rows) {
         const record = row as Record<string, unknown>;
@@ -102,7 +144,7 @@ function columnSpec(table: string, key: string, column: Column): ColumnSpec {
     case "PgBoolean":
       return { ...base, cast: (ref) => `${ref}::boolean`, encode: (value) => (value ? "t" : "f") };
     case "PgText":
-      return { ...base, cast: (ref) => ref, encode: (value) => value as string };
+      return { ...base, text: true, cast: (ref) => ref, encode: (value) => value as string };
     case "PgCustomColumn":
       if (column.getSQLType() === "bytea") {
         return { ...base, bytea: true, cast: (ref) => `decode(${ref}, 'hex')`, encode: (value) => toHex(value as Uint8Array) };
@@ -111,6 +153,15 @@ function columnSpec(table: string, key: string, column: Column): ColumnSpec {
   throw new NonRetryableError("No encoding for column type", {
     details: { table, column: column.name, type: column.columnType },
   });
+}
+
+function joinColumn(column: ColumnData): string {
+  let out = "";
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i];
+    out += (i === 0 ? "" : UNIT) + (value === null || value === undefined ? NULL_MARK : value);
+  }
+  return out;
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -108,6 +108,23 @@ describe.each(databaseKinds)("committer on %s", (kind) => {
     expect(await database.db.select().from(transactions)).toHaveLength(3);
   });
 
+  it("round-trips text holding the column separators, empty strings and nulls", async () => {
+    const odd = ["unit \x1f sep", "record \x1e sep", ""];
+    const withErrors = (seq: bigint, errors: (string | null)[]) =>
+      indexed(
+        buildCheckpoint(seq, {
+          txBefore: seq * 10n,
+          transactions: errors.map((error, i) =>
+            buildTransaction({ digest: digestOf(Number(seq) * 10 + i), status: error === null ? { success: true } : { success: false, error } }),
+          ),
+        }),
+      );
+    const committer = createCommitter(database, new Map());
+    await committer.commit([withErrors(0n, [...odd, null]), withErrors(1n, [""]), withErrors(2n, ["\\N"])]);
+    const rows = await database.db.select().from(transactions).orderBy(asc(transactions.txSequenceNumber));
+    expect(rows.map((r) => r.error)).toEqual([...odd, null, "", "\\N"]);
+  });
+
   it("commits only the pipelines a checkpoint carries rows for", async () => {
     const [cp0] = chain();
     const committer = createCommitter(database, new Map());

@@ -70,8 +70,7 @@ export const encoders = {
   objects: createColumnarEncoder(objects),
 };
 
-const upsertObjectsSql =
-  encoders.objects.insertSql +
+const upsertObjectsSuffix =
   ` ON CONFLICT (object_id) DO UPDATE SET ` +
   encoders.objects.columns
     .filter((c) => c !== "object_id")
@@ -102,7 +101,7 @@ export function createCommitter(
       }));
       try {
         await database.transaction(async (tx) => {
-          for (const table of payload.tables) await insertChunked(tx, table.encoder.insertSql, table.data);
+          for (const table of payload.tables) await insertChunked(tx, table.encoder, table.data);
           if (payload.objects) await writeLiveObjects(tx, payload.objects);
           await advanceWatermarks(tx, updates);
         });
@@ -173,11 +172,12 @@ export function encodeBatch(batch: readonly IndexedCheckpoint[]): EncodedBatch {
   };
 }
 
-async function insertChunked(tx: SqlTransaction, sql: string, data: ColumnData[]): Promise<void> {
+async function insertChunked(tx: SqlTransaction, encoder: ColumnarEncoder<unknown>, data: ColumnData[], suffix?: string): Promise<void> {
   const rows = data[0]?.length ?? 0;
   for (let i = 0; i < rows; i += ROWS_PER_STATEMENT) {
     const chunk = rows <= ROWS_PER_STATEMENT ? data : data.map((column) => column.slice(i, i + ROWS_PER_STATEMENT));
-    await tx.query(sql, chunk);
+    const { sql, params } = encoder.statement(chunk, suffix);
+    await tx.query(sql, params);
   }
 }
 
@@ -191,7 +191,7 @@ async function writeLiveObjects(tx: SqlTransaction, changes: LiveObjectChanges):
   if (changes.upserts.length === 0) return;
   const data = encoders.objects.empty();
   encoders.objects.encodeInto(changes.upserts, data);
-  await insertChunked(tx, upsertObjectsSql, data);
+  await insertChunked(tx, encoders.objects as ColumnarEncoder<unknown>, data, upsertObjectsSuffix);
 }
 
 /** Postgres SQLSTATE classes worth retrying: connection, transaction rollback, resources, shutdown. */

@@ -6,6 +6,9 @@ export interface ObjectLookup {
   output(objectId: string): ObjectModel | undefined;
 }
 
+// Several pipelines look up the same transaction's objects: index them once per transaction.
+const cache = new WeakMap<TransactionModel, ObjectLookup>();
+
 /**
  * Indexes a transaction's objects by id, lazily: a transaction whose changes need no
  * object never decodes its objects.
@@ -15,9 +18,11 @@ export interface ObjectLookup {
  * const type = objects.output(change.objectId)?.type ?? null;
  */
 export function objectLookup(tx: TransactionModel): ObjectLookup {
+  let lookup = cache.get(tx);
+  if (lookup) return lookup;
   let inputs: Map<string, ObjectModel> | undefined;
   let outputs: Map<string, ObjectModel> | undefined;
-  return {
+  lookup = {
     input(objectId) {
       inputs ??= new Map(tx.inputObjects.map((o) => [o.objectId, o]));
       return inputs.get(objectId);
@@ -27,4 +32,6 @@ export function objectLookup(tx: TransactionModel): ObjectLookup {
       return outputs.get(objectId);
     },
   };
+  cache.set(tx, lookup);
+  return lookup;
 }
