@@ -10,6 +10,8 @@ export interface CapturedSnarkjsLogger {
   logger: snarkjs.Logger;
   /** What snarkjs reported through `logger.error`, in order. */
   errors: string[];
+  /** What it reported through `logger.info` (zkey verification lists the contributions there). */
+  infos: string[];
 }
 
 const text = (args: unknown[]): string => args.map((a) => (typeof a === "string" ? a : String(a))).join(" ");
@@ -23,11 +25,16 @@ const text = (args: unknown[]): string => args.map((a) => (typeof a === "string"
  */
 export function captureSnarkjsLogger(logger?: Logger): CapturedSnarkjsLogger {
   const errors: string[] = [];
+  const infos: string[] = [];
   return {
     errors,
+    infos,
     logger: {
       debug: (...args) => logger?.debug({ snarkjs: true }, text(args)),
-      info: (...args) => logger?.debug({ snarkjs: true }, text(args)),
+      info: (...args) => {
+        infos.push(text(args));
+        logger?.debug({ snarkjs: true }, text(args));
+      },
       warn: (...args) => logger?.warn({ snarkjs: true }, text(args)),
       error: (...args) => {
         errors.push(text(args));
