@@ -23,7 +23,7 @@ import { DecodedTransaction, type DecodeOrigin, type ObjectSlices } from "./deco
 import { suiDigest } from "./digest.ts";
 import { readEffects, type EffectsFields } from "./effects.ts";
 import { readEvents } from "./events.ts";
-import { readObjectKey, skipObject } from "./object.ts";
+import { skipObjectReadingKey } from "./object.ts";
 import { readContents, readSummary } from "./summary.ts";
 import { readTransactionData } from "./transaction.ts";
 
@@ -103,14 +103,15 @@ export function decodeCheckpointMessage(proto: ProtoCheckpoint, location: string
         (o, i) => required(o.bcs?.value, `[${i}].bcs.value`),
       );
       // Objects are decoded on access, but their structure is checked now, as for `.chk`.
+      const objectSet = new ObjectSetIndex();
       objectBcs.forEach((bcs, i) => {
         try {
-          readWhole(bcs, (c) => skipObject(c, "object"));
+          const key = readWhole(bcs, (c) => skipObjectReadingKey(c, "object"));
+          objectSet.add(key.objectId, key.version, bcs);
         } catch (error) {
           throw error instanceof BcsDecodeError ? new BcsDecodeError(`[${i}].${error.field}`, error.offset, error.reason) : error;
         }
       });
-      const objectSet = new ObjectSetIndex(objectBcs);
 
       const transactions = proto.transactions.map((tx, i) => {
         field = `transactions[${i}].transaction`;
@@ -235,24 +236,21 @@ function writeUleb(out: Uint8Array, at: number, n: number): number {
   return at;
 }
 
-/** The checkpoint's objects by (id, version), indexed on first use. */
+/** The checkpoint's objects by id, then version (an id appears at most at two versions). */
 class ObjectSetIndex {
-  #objects: Uint8Array[];
-  #byKey: Map<string, Uint8Array> | null = null;
+  readonly #byId = new Map<string, Array<{ version: bigint; bcs: Uint8Array }>>();
 
-  constructor(objects: Uint8Array[]) {
-    this.#objects = objects;
+  add(objectId: string, version: bigint, bcs: Uint8Array): void {
+    const versions = this.#byId.get(objectId);
+    if (versions) versions.push({ version, bcs });
+    else this.#byId.set(objectId, [{ version, bcs }]);
   }
 
   get(objectId: string, version: bigint): Uint8Array | undefined {
-    if (!this.#byKey) {
-      this.#byKey = new Map();
-      for (const bcs of this.#objects) {
-        const key = readObjectKey(bcs);
-        this.#byKey.set(`${key.objectId}:${key.version}`, bcs);
-      }
-    }
-    return this.#byKey.get(`${objectId}:${version}`);
+    const versions = this.#byId.get(objectId);
+    if (!versions) return undefined;
+    for (const entry of versions) if (entry.version === version) return entry.bcs;
+    return undefined;
   }
 }
 
@@ -263,27 +261,36 @@ class ObjectSetSlices implements ObjectSlices {
     private readonly effects: EffectsFields,
   ) {}
 
+  /** The objects at the effects' modified-at versions, in that order. */
   inputs(): Uint8Array[] {
-    const keys: Array<[string, bigint]> =
-      this.effects.modifiedAtVersions ??
-      this.effects.changedObjects.filter((o) => o.inputVersion !== null).map((o) => [o.objectId, o.inputVersion!]);
-    return this.#lookup(keys);
-  }
-
-  outputs(): Uint8Array[] {
-    const written = (kind: ChangedObject["kind"]): Array<[string, bigint]> =>
-      this.effects.changedObjects
-        .filter((o) => o.kind === kind && o.outputVersion !== null)
-        .map((o) => [o.objectId, o.outputVersion!]);
-    return this.#lookup([...written("mutated"), ...written("created"), ...written("unwrapped")]);
-  }
-
-  #lookup(keys: Array<[string, bigint]>): Uint8Array[] {
     const found: Uint8Array[] = [];
-    for (const [id, version] of keys) {
-      const bcs = this.set.get(id, version);
-      if (bcs) found.push(bcs);
+    const v1 = this.effects.modifiedAtVersions;
+    if (v1) {
+      for (const [id, version] of v1) this.#push(found, id, version);
+      return found;
+    }
+    for (const change of this.effects.changedObjects) {
+      if (change.inputVersion !== null) this.#push(found, change.objectId, change.inputVersion);
     }
     return found;
   }
+
+  /** Mutated, then created, then unwrapped objects at their new versions (`all_changed_objects`). */
+  outputs(): Uint8Array[] {
+    const found: Uint8Array[] = [];
+    for (const kind of OUTPUT_ORDER) {
+      for (const change of this.effects.changedObjects) {
+        if (change.kind === kind && change.outputVersion !== null) this.#push(found, change.objectId, change.outputVersion);
+      }
+    }
+    return found;
+  }
+
+  #push(found: Uint8Array[], id: string, version: bigint): void {
+    const bcs = this.set.get(id, version);
+    // Sui's own conversion skips objects missing from the set; so does this one.
+    if (bcs) found.push(bcs);
+  }
 }
+
+const OUTPUT_ORDER: readonly ChangedObject["kind"][] = ["mutated", "created", "unwrapped"];

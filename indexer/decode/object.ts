@@ -24,6 +24,11 @@ export function skipObjectData(c: BcsCursor, field: string): void {
     c.skipByteVector(field);
     return;
   }
+  skipPackage(c, field);
+}
+
+/** MovePackage { id, version, module_map, type_origin_table, linkage_table }. */
+function skipPackage(c: BcsCursor, field: string): void {
   c.skip(40, field); // id, version
   const modules = c.length(field);
   for (let i = 0; i < modules; i++) {
@@ -78,16 +83,34 @@ function readMoveObjectType(c: BcsCursor, field: string): { type: string; coinTy
 /** An object's (id, version) as `ObjectKey` orders them, read without decoding the rest. */
 export function readObjectKey(bcs: Uint8Array): { objectId: string; version: bigint } {
   const c = new BcsCursor(bcs);
-  if (c.variant(2, "object.data") === 1) {
-    const objectId = c.address("object.package.id");
-    return { objectId, version: c.u64("object.package.version") };
+  const key = skipObjectReadingKey(c, "object");
+  c.finish("object");
+  return key;
+}
+
+/** Skips one object like `skipObject`, returning its (id, version): Sui's `ObjectKey`. */
+export function skipObjectReadingKey(c: BcsCursor, field: string): { objectId: string; version: bigint } {
+  let objectId: string;
+  let version: bigint;
+  if (c.variant(2, field) === 0) {
+    skipMoveObjectType(c, field);
+    c.bool(field);
+    version = c.u64(field);
+    const length = c.length(field);
+    if (length < 32) c.fail(field, `contents of ${length} bytes hold no object id`);
+    objectId = c.addressAt(c.pos);
+    c.pos += length;
+  } else {
+    const start = c.pos;
+    objectId = c.address(field);
+    version = c.u64(field);
+    c.pos = start;
+    skipPackage(c, field);
   }
-  skipMoveObjectType(c, "object.type");
-  c.bool("object.has_public_transfer");
-  const version = c.u64("object.version");
-  const length = c.length("object.contents");
-  if (length < 32) c.fail("object.contents", `contents of ${length} bytes hold no object id`);
-  return { objectId: c.addressAt(c.pos), version };
+  skipOwner(c, field);
+  c.skipDigest(field);
+  c.skip(8, field);
+  return { objectId, version };
 }
 
 /**
