@@ -25,6 +25,8 @@ export interface IndexFlags {
   concurrency?: string;
   sparse?: boolean;
   checkpoints?: string;
+  batchCheckpoints?: string;
+  batchRows?: string;
 }
 
 export interface IndexSettings {
@@ -34,6 +36,8 @@ export interface IndexSettings {
   lastCheckpoint: bigint | undefined;
   packages: string[];
   concurrency: number;
+  batchMaxCheckpoints: number | undefined;
+  batchMaxRows: number | undefined;
 }
 
 /**
@@ -59,6 +63,8 @@ export async function indexSettings(flags: IndexFlags): Promise<IndexSettings> {
     lastCheckpoint: parseU64("--last-checkpoint", flags.lastCheckpoint),
     packages: (flags.packages ?? "").split(",").map((p) => p.trim()).filter(Boolean).map(normalizeId),
     concurrency: parseConcurrency(flags.concurrency),
+    batchMaxCheckpoints: parsePositive("--batch-checkpoints", flags.batchCheckpoints),
+    batchMaxRows: parsePositive("--batch-rows", flags.batchRows),
   };
 }
 
@@ -68,6 +74,13 @@ function parseU64(flag: string, value: string | undefined): bigint | undefined {
     throw new NonRetryableError("Not a checkpoint sequence number", { details: { flag, value } });
   }
   return BigInt(value);
+}
+
+function parsePositive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1)) throw new NonRetryableError("Not a positive number", { details: { flag, value } });
+  return n;
 }
 
 function parseConcurrency(value: string | undefined): number {
@@ -96,6 +109,8 @@ export async function runIndex(common: Common, settings: IndexSettings): Promise
       lastCheckpoint: settings.lastCheckpoint,
       packages: settings.packages,
       concurrency: settings.concurrency,
+      batchMaxCheckpoints: settings.batchMaxCheckpoints,
+      batchMaxRows: settings.batchMaxRows,
       onCommit: (p) => progress.update(p),
     }).run();
   } finally {
@@ -116,6 +131,8 @@ export function createIndexCommand(): Command {
     .option("--concurrency <n>", "checkpoint fetches in flight", "8")
     .option("--sparse", "index exactly the files present in --from-dir, in order, skipping the gaps between them (samples)")
     .option("--checkpoints <list>", "index exactly these checkpoints, e.g. 100,205,300-310 (a sparse sample)")
+    .option("--batch-checkpoints <n>", "most checkpoints per database transaction (default 200)")
+    .option("--batch-rows <n>", "most rows per database transaction (default 50000)")
     .action(async (flags: IndexFlags) => {
       const common = createCommon();
       try {
