@@ -1,10 +1,11 @@
 /**
  * The API's read access: raw parameterized SQL (every input is a bound parameter; only
- * fixed fragments chosen from whitelists are spliced into the text) and the reading of
- * the indexer's watermarks that pins what a response is consistent with.
+ * fixed fragments chosen from whitelists are spliced into the text) and the conversion of
+ * column values. Reads are pinned to the indexer's watermarks (api/paging.ts): rows at
+ * or below a watermark never change, since a checkpoint is final and its rows commit
+ * atomically with the watermark.
  */
 import type { Database, SqlRow, SqlValue } from "../schema/db.ts";
-import type { Pin } from "./cursor.ts";
 import type { Order } from "./params.ts";
 
 /** What the API needs of a database: raw reads. */
@@ -43,30 +44,6 @@ export type PipelineName =
   | "objects"
   | "balance_changes"
   | "packages";
-
-/**
- * The pin of a read over several tables: the lowest watermark among the pipelines that
- * write them, so every row read is committed in all of them. Null until each of those
- * pipelines has committed something. Rows at or below a watermark never change (a
- * checkpoint is final and committed atomically with its watermark), so reads bounded by
- * the pin are consistent with it without holding a snapshot across statements.
- *
- * @example
- * const pin = await readPin(database, ["events", "transactions"]);
- */
-export async function readPin(database: ApiDatabase, pipelines: readonly PipelineName[]): Promise<Pin | null> {
-  const rows = await database.query<{ pipeline: string; checkpoint_hi_inclusive: bigint; tx_hi: bigint }>(
-    `SELECT pipeline, checkpoint_hi_inclusive, tx_hi FROM watermarks WHERE pipeline = ANY($1::text[])`,
-    [[...pipelines]],
-  );
-  if (rows.length < new Set(pipelines).size) return null;
-  let pin: Pin | null = null;
-  for (const row of rows) {
-    const checkpoint = BigInt(row.checkpoint_hi_inclusive);
-    if (pin === null || checkpoint < pin.checkpoint) pin = { checkpoint, txHi: BigInt(row.tx_hi) };
-  }
-  return pin;
-}
 
 /** A column value the drivers hand back as bigint, number or string, as a decimal string. */
 export function decimal(value: unknown): string {

@@ -7,7 +7,7 @@ import { errorResponses } from "../errors.ts";
 import { Address, base58OrNull, Digest, I128, listEnvelope, U64 } from "../json.ts";
 import { listPage } from "../paging.ts";
 import { address, paging, structType } from "../params.ts";
-import { decimal, direction, Params } from "../sql.ts";
+import { decimal, direction } from "../sql.ts";
 
 export const BalanceChange = z
   .object({
@@ -82,26 +82,22 @@ export function registerBalanceChangeRoutes(app: ApiApp, ctx: RouteContext): voi
       // (tx_sequence_number, coin_type, source) is unique for one owner: the primary key.
       shape: ["u64", "type", "word"],
       pipelines: ["balance_changes", "transactions"],
-      fetch: ({ pin, after, order, limit }) => {
+      query: ({ q, pin, after, order, limit }) => {
         const { cmp, dir } = direction(order);
-        const q = new Params();
-        const where = [`b.owner = ${q.bind(query.owner)}`, `b.tx_sequence_number < ${q.bind(pin.txHi)}`];
+        const where = [`b.owner = ${q.bind(query.owner)}`, `b.tx_sequence_number < ${pin.txHi}`];
         if (query.coin_type !== undefined) where.push(`b.coin_type = ${q.bind(query.coin_type)}`);
         if (after) {
           where.push(
             `(b.tx_sequence_number, b.coin_type, b.source) ${cmp} (${q.bind(after[0])}, ${q.bind(after[1])}, ${q.bind(after[2])})`,
           );
         }
-        return ctx.database.query<BalanceChangeRow>(
-          `SELECT b.tx_sequence_number, b.owner, b.coin_type, b.source, b.amount::text AS amount, b.checkpoint,
+        return `SELECT b.tx_sequence_number, b.owner, b.coin_type, b.source, b.amount::text AS amount, b.checkpoint,
                   t.digest AS tx_digest
            FROM balance_changes b LEFT JOIN transactions t ON t.tx_sequence_number = b.tx_sequence_number
            WHERE ${where.join(" AND ")}
-           ORDER BY b.tx_sequence_number ${dir}, b.coin_type ${dir}, b.source ${dir} LIMIT ${q.bind(limit)}`,
-          q.values,
-        );
+           ORDER BY b.tx_sequence_number ${dir}, b.coin_type ${dir}, b.source ${dir} LIMIT ${q.bind(limit)}`;
       },
-      keyOf: (row): [bigint, string, string] => [BigInt(row.tx_sequence_number), row.coin_type, row.source],
+      keyOf: (row: BalanceChangeRow): [bigint, string, string] => [BigInt(row.tx_sequence_number), row.coin_type, row.source],
       toJson,
     });
     return c.json(page, 200);

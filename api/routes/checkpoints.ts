@@ -5,9 +5,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteContext } from "../context.ts";
 import { errorResponses, notFound } from "../errors.ts";
 import { Base64, Digest, base58, base58OrNull, base64, itemEnvelope, listEnvelope, U64 } from "../json.ts";
-import { listPage } from "../paging.ts";
+import { listPage, queryPinned, type PinSql } from "../paging.ts";
 import { digest, paging, u64 } from "../params.ts";
-import { decimal, direction, Params, readPin, type ApiDatabase } from "../sql.ts";
+import { decimal, direction, type ApiDatabase, type Params } from "../sql.ts";
 import type { Pin } from "../cursor.ts";
 
 export const Checkpoint = z
@@ -119,15 +119,16 @@ const listRoute = createRoute({
   },
 });
 
-async function readOne(database: ApiDatabase, where: (q: Params, pin: Pin) => string): Promise<{ pin: Pin; row: CheckpointRow | undefined } | null> {
-  const pin = await readPin(database, ["checkpoints"]);
-  if (pin === null) return null;
-  const q = new Params();
-  const [row] = await database.query<CheckpointRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM checkpoints WHERE ${where(q, pin)} LIMIT 1`,
-    q.values,
+async function readOne(
+  database: ApiDatabase,
+  where: (q: Params, pin: PinSql) => string,
+): Promise<{ pin: Pin | null; row: CheckpointRow | undefined }> {
+  const { pin, rows } = await queryPinned<CheckpointRow>(
+    database,
+    ["checkpoints"],
+    (q, pinSql) => `SELECT ${COLUMNS} FROM checkpoints WHERE ${where(q, pinSql)} LIMIT 1`,
   );
-  return { pin, row };
+  return { pin, row: rows[0] };
 }
 
 /**
@@ -142,9 +143,9 @@ export function registerCheckpointRoutes(app: ApiApp, ctx: RouteContext): void {
     // the indexer skipped checkpoints, as a sparse backfill does).
     const found = await readOne(
       database,
-      (q, pin) => `sequence_number <= ${q.bind(pin.checkpoint)} ORDER BY sequence_number DESC`,
+      (_q, pin) => `sequence_number <= ${pin.checkpoint} ORDER BY sequence_number DESC`,
     );
-    if (!found?.row) throw notFound("no checkpoint indexed yet");
+    if (!found.pin || !found.row) throw notFound("no checkpoint indexed yet");
     return c.json({ checkpoint: found.pin.checkpoint.toString(), data: toJson(found.row) }, 200);
   });
 
@@ -152,12 +153,12 @@ export function registerCheckpointRoutes(app: ApiApp, ctx: RouteContext): void {
     const { sequence_number } = c.req.valid("param");
     const found = await readOne(
       database,
-      (q, pin) => `sequence_number = ${q.bind(sequence_number)} AND sequence_number <= ${q.bind(pin.checkpoint)}`,
+      (q, pin) => `sequence_number = ${q.bind(sequence_number)} AND sequence_number <= ${pin.checkpoint}`,
     );
-    if (!found?.row) {
+    if (!found.pin || !found.row) {
       throw notFound("checkpoint not indexed", {
         sequence_number: sequence_number.toString(),
-        indexed_checkpoint: found?.pin.checkpoint.toString() ?? null,
+        indexed_checkpoint: found.pin?.checkpoint.toString() ?? null,
       });
     }
     return c.json({ checkpoint: found.pin.checkpoint.toString(), data: toJson(found.row) }, 200);
@@ -168,9 +169,9 @@ export function registerCheckpointRoutes(app: ApiApp, ctx: RouteContext): void {
     const { digest: value } = c.req.valid("param");
     const found = await readOne(
       database,
-      (q, pin) => `digest = ${q.bind(value)} AND sequence_number <= ${q.bind(pin.checkpoint)}`,
+      (q, pin) => `digest = ${q.bind(value)} AND sequence_number <= ${pin.checkpoint}`,
     );
-    if (!found?.row) throw notFound("checkpoint not indexed", { digest: param });
+    if (!found.pin || !found.row) throw notFound("checkpoint not indexed", { digest: param });
     return c.json({ checkpoint: found.pin.checkpoint.toString(), data: toJson(found.row) }, 200);
   });
 
@@ -181,18 +182,14 @@ export function registerCheckpointRoutes(app: ApiApp, ctx: RouteContext): void {
       filters: {},
       shape: ["u64"],
       pipelines: ["checkpoints"],
-      fetch: ({ pin, after, order, limit }) => {
+      query: ({ q, pin, after, order, limit }) => {
         const { cmp, dir } = direction(order);
-        const q = new Params();
         const bound = after ? `AND sequence_number ${cmp} ${q.bind(after[0])}` : "";
-        return database.query<CheckpointRow & Record<string, unknown>>(
-          `SELECT ${COLUMNS} FROM checkpoints
-           WHERE sequence_number <= ${q.bind(pin.checkpoint)} ${bound}
-           ORDER BY sequence_number ${dir} LIMIT ${q.bind(limit)}`,
-          q.values,
-        );
+        return `SELECT ${COLUMNS} FROM checkpoints
+           WHERE sequence_number <= ${pin.checkpoint} ${bound}
+           ORDER BY sequence_number ${dir} LIMIT ${q.bind(limit)}`;
       },
-      keyOf: (row): [bigint] => [BigInt(row.sequence_number)],
+      keyOf: (row: CheckpointRow): [bigint] => [BigInt(row.sequence_number)],
       toJson,
     });
     return c.json(page, 200);

@@ -9,7 +9,7 @@ import { ApiError, badParameter, errorResponses } from "../errors.ts";
 import { Address, base58, Base64, base64, Digest, listEnvelope, U64 } from "../json.ts";
 import { listPage } from "../paging.ts";
 import { address, digest, moduleFilter, paging, typeFilter, typeFilterKey, u64, type TypeFilter } from "../params.ts";
-import { decimal, direction, Params, type PipelineName } from "../sql.ts";
+import { decimal, direction, type Params, type PipelineName } from "../sql.ts";
 
 export const Event = z
   .object({
@@ -130,10 +130,9 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
       },
       shape: ["u64", "u64"],
       pipelines,
-      fetch: ({ pin, after, order, limit }) => {
+      query: ({ q, pin, after, order, limit }) => {
         const { cmp, dir } = direction(order);
-        const q = new Params();
-        const where = [`e.tx_sequence_number < ${q.bind(pin.txHi)}`];
+        const where = [`e.tx_sequence_number < ${pin.txHi}`];
         if (after) where.push(`(e.tx_sequence_number, e.event_index) ${cmp} (${q.bind(after[0])}, ${q.bind(Number(after[1]))})`);
         if (query.type) where.push(typeCondition(q, query.type));
         if (query.module) {
@@ -149,7 +148,7 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
         // A checkpoint range is a transaction range: bounds from the checkpoints table, so
         // every index that ends in (tx_sequence_number, event_index) serves it.
         if (from !== undefined || to !== undefined) {
-          const pinned = q.bind(pin.checkpoint);
+          const pinned = pin.checkpoint;
           if (from !== undefined) {
             where.push(`e.tx_sequence_number >= (SELECT tx_lo FROM checkpoints
               WHERE sequence_number >= ${q.bind(from)} AND sequence_number <= ${pinned}
@@ -161,16 +160,13 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
               ORDER BY sequence_number DESC LIMIT 1)`);
           }
         }
-        return ctx.database.query<EventRow>(
-          `SELECT e.tx_sequence_number, e.event_index, e.checkpoint, e.timestamp_ms, e.package, e.module, e.type,
+        return `SELECT e.tx_sequence_number, e.event_index, e.checkpoint, e.timestamp_ms, e.package, e.module, e.type,
                   e.sender, e.contents, t.digest AS transaction_digest
            FROM events e JOIN transactions t ON t.tx_sequence_number = e.tx_sequence_number
            WHERE ${where.join(" AND ")}
-           ORDER BY e.tx_sequence_number ${dir}, e.event_index ${dir} LIMIT ${q.bind(limit)}`,
-          q.values,
-        );
+           ORDER BY e.tx_sequence_number ${dir}, e.event_index ${dir} LIMIT ${q.bind(limit)}`;
       },
-      keyOf: (row): [bigint, bigint] => [BigInt(row.tx_sequence_number), BigInt(row.event_index)],
+      keyOf: (row: EventRow): [bigint, bigint] => [BigInt(row.tx_sequence_number), BigInt(row.event_index)],
       toJson,
     });
     return c.json(page, 200);

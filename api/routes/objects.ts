@@ -8,9 +8,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteContext } from "../context.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { Address, base58OrNull, Digest, itemEnvelope, listEnvelope, Owner, ownerOf, U64 } from "../json.ts";
-import { listPage } from "../paging.ts";
+import { listPage, type PinSql } from "../paging.ts";
 import { address, paging, typeFilter, typeFilterKey, type TypeFilter } from "../params.ts";
-import { decimal, direction, Params } from "../sql.ts";
+import { decimal, direction, type Params } from "../sql.ts";
 
 export const ObjectState = z
   .object({
@@ -179,19 +179,15 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
       filters: { object_id },
       shape: ["u64"],
       pipelines: ["object_versions", "transactions"],
-      fetch: ({ pin, after, order, limit }) => {
+      query: ({ q, pin, after, order, limit }) => {
         const { cmp, dir } = direction(order);
-        const q = new Params();
         const bound = after ? `AND v.version ${cmp} ${q.bind(after[0])}` : "";
-        return database.query<VersionRow>(
-          `SELECT ${VERSION_COLUMNS}
+        return `SELECT ${VERSION_COLUMNS}
            FROM object_versions v LEFT JOIN transactions t ON t.tx_sequence_number = v.tx_sequence_number
-           WHERE v.object_id = ${q.bind(object_id)} AND v.checkpoint <= ${q.bind(pin.checkpoint)} ${bound}
-           ORDER BY v.version ${dir} LIMIT ${q.bind(limit)}`,
-          q.values,
-        );
+           WHERE v.object_id = ${q.bind(object_id)} AND v.checkpoint <= ${pin.checkpoint} ${bound}
+           ORDER BY v.version ${dir} LIMIT ${q.bind(limit)}`;
       },
-      keyOf: (row): [bigint] => [BigInt(row.version)],
+      keyOf: (row: VersionRow): [bigint] => [BigInt(row.version)],
       toJson: versionJson,
     });
     return c.json(page, 200);
@@ -204,7 +200,7 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
         parameter: query.owner === undefined ? "owner" : "type",
       });
     }
-    const live = (candidates: string, keyColumns: string, orderBy: string, q: Params, pin: bigint, extra: string) =>
+    const live = (candidates: string, keyColumns: string, orderBy: string, pin: PinSql, extra: string) =>
       // For each candidate (an object with some version matching the filter), its latest
       // version at or below the pin (object_versions_pkey, backwards) must be alive and
       // still match: the state as of the pinned checkpoint.
@@ -212,7 +208,7 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
        FROM (${candidates}) cand
        CROSS JOIN LATERAL (
          SELECT * FROM object_versions ov
-         WHERE ov.object_id = cand.object_id AND ov.checkpoint <= ${q.bind(pin)}
+         WHERE ov.object_id = cand.object_id AND ov.checkpoint <= ${pin.checkpoint}
          ORDER BY ov.version DESC LIMIT 1
        ) v
        LEFT JOIN transactions t ON t.tx_sequence_number = v.tx_sequence_number
@@ -226,21 +222,17 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
         filters: { owner },
         shape: ["address"],
         pipelines: ["object_versions", "transactions"],
-        fetch: ({ pin, after, order, limit }) => {
+        query: ({ q, pin, after, order, limit }) => {
           const { cmp, dir } = direction(order);
-          const q = new Params();
           const o = q.bind(owner);
           const bound = after ? `AND ov.object_id ${cmp} ${q.bind(after[0])}` : "";
           // Candidates stream in object id order off object_versions_owner_idx.
           const candidates = `SELECT DISTINCT ov.object_id FROM object_versions ov
             WHERE ov.owner_address = ${o} ${bound} ORDER BY ov.object_id ${dir}`;
-          return database.query<VersionRow>(
-            `${live(candidates, "cand.object_id AS key_id", `cand.object_id ${dir}`, q, pin.checkpoint, `AND v.owner_address = ${o}`)}
-             LIMIT ${q.bind(limit)}`,
-            q.values,
-          );
+          return `${live(candidates, "cand.object_id AS key_id", `cand.object_id ${dir}`, pin, `AND v.owner_address = ${o}`)}
+             LIMIT ${q.bind(limit)}`;
         },
-        keyOf: (row): [string] => [row.object_id],
+        keyOf: (row: VersionRow): [string] => [row.object_id],
         toJson: stateJson,
       });
       return c.json(page, 200);
@@ -252,9 +244,8 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
       filters: { type: `${type.kind}:${typeFilterKey(type)}` },
       shape: ["type", "address"],
       pipelines: ["object_versions", "transactions"],
-      fetch: ({ pin, after, order, limit }) => {
+      query: ({ q, pin, after, order, limit }) => {
         const asc = order === "asc";
-        const q = new Params();
         // Keyset on (type, object_id) in the index's byte order of types (text_pattern_ops).
         let bound = "";
         if (after) {
@@ -268,11 +259,8 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
         const dir = asc ? "ASC" : "DESC";
         const candidates = `SELECT DISTINCT ov.type, ov.object_id FROM object_versions ov
           WHERE ${typeCondition(q, type)} ${bound} ORDER BY ov.type ${sort}, ov.object_id ${dir}`;
-        return database.query<VersionRow & { key_type: string }>(
-          `${live(candidates, "cand.type AS key_type", `cand.type ${sort}, cand.object_id ${dir}`, q, pin.checkpoint, "")}
-           LIMIT ${q.bind(limit)}`,
-          q.values,
-        );
+        return `${live(candidates, "cand.type AS key_type", `cand.type ${sort}, cand.object_id ${dir}`, pin, "")}
+           LIMIT ${q.bind(limit)}`;
       },
       keyOf: (row: VersionRow & { key_type: string }): [string, string] => [row.key_type, row.object_id],
       toJson: stateJson,

@@ -6,9 +6,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteContext } from "../context.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { Address, base58, Digest, itemEnvelope, listEnvelope, U64 } from "../json.ts";
-import { listPage, type ListSpec } from "../paging.ts";
+import { listPage, queryPinned, type ListSpec } from "../paging.ts";
 import { address, digest, paging, u64 } from "../params.ts";
-import { decimal, direction, Params, readPin, type PipelineName } from "../sql.ts";
+import { decimal, direction, type PipelineName } from "../sql.ts";
 
 export const Transaction = z
   .object({
@@ -150,14 +150,12 @@ export function registerTransactionRoutes(app: ApiApp, ctx: RouteContext): void 
 
   app.openapi(byDigestRoute, async (c) => {
     const { digest: value } = c.req.valid("param");
-    const pin = await readPin(database, ["transactions"]);
-    const q = new Params();
-    const [row] = pin
-      ? await database.query<Row>(
-          `SELECT ${COLUMNS} FROM transactions t WHERE t.digest = ${q.bind(value)} AND t.tx_sequence_number < ${q.bind(pin.txHi)}`,
-          q.values,
-        )
-      : [];
+    const { pin, rows } = await queryPinned<Row>(
+      database,
+      ["transactions"],
+      (q, pinSql) => `SELECT ${COLUMNS} FROM transactions t WHERE t.digest = ${q.bind(value)} AND t.tx_sequence_number < ${pinSql.txHi}`,
+    );
+    const row = rows[0];
     if (!pin || !row) throw notFound("transaction not indexed", { digest: c.req.param("digest") });
     return c.json({ checkpoint: pin.checkpoint.toString(), data: transactionJson(row) }, 200);
   });
@@ -173,47 +171,43 @@ export function registerTransactionRoutes(app: ApiApp, ctx: RouteContext): void 
     const base = { keyOf: (row: Row & { cursor_key: bigint }): [bigint] => [BigInt(row.cursor_key)], toJson: transactionJson };
     let spec: Spec;
     if (query.object !== undefined) {
-      spec = { ...base, ...byObject(ctx, query.object) };
+      spec = { ...base, ...byObject(query.object) };
     } else if (query.package !== undefined) {
-      spec = { ...base, ...byPackage(ctx, query.package) };
+      spec = { ...base, ...byPackage(query.package) };
     } else {
-      spec = { ...base, ...bySequence(ctx, query.sender, query.checkpoint) };
+      spec = { ...base, ...bySequence(query.sender, query.checkpoint) };
     }
     return c.json(await listPage(ctx, query, spec), 200);
   });
 }
 
-type Part = Pick<Spec, "kind" | "filters" | "shape" | "pipelines" | "fetch">;
+type Part = Pick<Spec, "kind" | "filters" | "shape" | "pipelines" | "query">;
 
 /** All, by sender (transactions_sender_idx) or by checkpoint (its tx range on the key). */
-function bySequence(ctx: RouteContext, sender: string | undefined, checkpoint: bigint | undefined): Part {
+function bySequence(sender: string | undefined, checkpoint: bigint | undefined): Part {
   const pipelines: PipelineName[] = checkpoint === undefined ? ["transactions"] : ["transactions", "checkpoints"];
   return {
     kind: "transactions",
     filters: { sender, checkpoint },
     shape: ["u64"],
     pipelines,
-    fetch: ({ pin, after, order, limit }) => {
+    query: ({ q, pin, after, order, limit }) => {
       const { cmp, dir } = direction(order);
-      const q = new Params();
-      const where = [`t.tx_sequence_number < ${q.bind(pin.txHi)}`];
+      const where = [`t.tx_sequence_number < ${pin.txHi}`];
       if (after) where.push(`t.tx_sequence_number ${cmp} ${q.bind(after[0])}`);
       if (sender !== undefined) where.push(`t.sender = ${q.bind(sender)}`);
       if (checkpoint !== undefined) {
         // One checkpoint's transactions are [tx_lo, tx_lo + tx_count): a range on the key.
         const cp = q.bind(checkpoint);
-        const pinned = q.bind(pin.checkpoint);
+        const pinned = pin.checkpoint;
         where.push(
           `t.tx_sequence_number >= (SELECT tx_lo FROM checkpoints WHERE sequence_number = ${cp} AND sequence_number <= ${pinned})`,
           `t.tx_sequence_number < (SELECT tx_lo + tx_count FROM checkpoints WHERE sequence_number = ${cp} AND sequence_number <= ${pinned})`,
         );
       }
-      return ctx.database.query(
-        `SELECT ${COLUMNS}, t.tx_sequence_number AS cursor_key FROM transactions t
+      return `SELECT ${COLUMNS}, t.tx_sequence_number AS cursor_key FROM transactions t
          WHERE ${where.join(" AND ")}
-         ORDER BY t.tx_sequence_number ${dir} LIMIT ${q.bind(limit)}`,
-        q.values,
-      );
+         ORDER BY t.tx_sequence_number ${dir} LIMIT ${q.bind(limit)}`;
     },
   };
 }
@@ -223,23 +217,19 @@ function bySequence(ctx: RouteContext, sender: string | undefined, checkpoint: b
  * primary key): an object's versions grow with the transactions that write it, so the
  * version is the key and the order is the transactions' order.
  */
-function byObject(ctx: RouteContext, object: string): Part {
+function byObject(object: string): Part {
   return {
     kind: "transactions_by_object",
     filters: { object },
     shape: ["u64"],
     pipelines: ["transactions", "object_versions"],
-    fetch: ({ pin, after, order, limit }) => {
+    query: ({ q, pin, after, order, limit }) => {
       const { cmp, dir } = direction(order);
-      const q = new Params();
       const bound = after ? `AND ov.version ${cmp} ${q.bind(after[0])}` : "";
-      return ctx.database.query(
-        `SELECT ${COLUMNS}, ov.version AS cursor_key
+      return `SELECT ${COLUMNS}, ov.version AS cursor_key
          FROM object_versions ov JOIN transactions t ON t.tx_sequence_number = ov.tx_sequence_number
-         WHERE ov.object_id = ${q.bind(object)} AND ov.tx_sequence_number < ${q.bind(pin.txHi)} ${bound}
-         ORDER BY ov.version ${dir} LIMIT ${q.bind(limit)}`,
-        q.values,
-      );
+         WHERE ov.object_id = ${q.bind(object)} AND ov.tx_sequence_number < ${pin.txHi} ${bound}
+         ORDER BY ov.version ${dir} LIMIT ${q.bind(limit)}`;
     },
   };
 }
@@ -249,22 +239,20 @@ function byObject(ctx: RouteContext, object: string): Part {
  * the packages table as of the pin, then each id's tx_calls range is read in key order
  * (a LATERAL per id keeps every scan on tx_calls_pkey, with no sort of a whole history).
  */
-function byPackage(ctx: RouteContext, pkg: string): Part {
+function byPackage(pkg: string): Part {
   return {
     kind: "transactions_by_package",
     filters: { package: pkg },
     shape: ["u64"],
     pipelines: ["transactions", "packages"],
-    fetch: ({ pin, after, order, limit }) => {
+    query: ({ q, pin, after, order, limit }) => {
       const { cmp, dir } = direction(order);
-      const q = new Params();
       const id = q.bind(pkg);
-      const pinned = q.bind(pin.checkpoint);
-      const hi = q.bind(pin.txHi);
+      const pinned = pin.checkpoint;
+      const hi = pin.txHi;
       const bound = after ? `AND c.tx_sequence_number ${cmp} ${q.bind(after[0])}` : "";
       const n = q.bind(limit);
-      return ctx.database.query(
-        `WITH original AS (
+      return `WITH original AS (
            SELECT original_id FROM packages WHERE storage_id = ${id} AND checkpoint <= ${pinned} LIMIT 1
          ), ids AS (
            SELECT ${id}::text AS id
@@ -282,9 +270,7 @@ function byPackage(ctx: RouteContext, pkg: string): Part {
          )
          SELECT ${COLUMNS}, t.tx_sequence_number AS cursor_key
          FROM hits JOIN transactions t ON t.tx_sequence_number = hits.tx_sequence_number
-         ORDER BY t.tx_sequence_number ${dir} LIMIT ${n}`,
-        q.values,
-      );
+         ORDER BY t.tx_sequence_number ${dir} LIMIT ${n}`;
     },
   };
 }
