@@ -103,9 +103,9 @@ export function decodeChk(input: Uint8Array, location: string): CheckpointModel 
       }
 
       path = "input_objects";
-      const inputs = locateObjects(c, bytes);
+      const inputs = locateObjects(c);
       path = "output_objects";
-      const outputs = locateObjects(c, bytes);
+      const outputs = locateObjects(c);
 
       transactions[i] = new DecodedTransaction(
         {
@@ -127,7 +127,7 @@ export function decodeChk(input: Uint8Array, location: string): CheckpointModel 
           effectsBcs,
           eventsBcs,
         },
-        new LocatedObjects(inputs, outputs),
+        new LocatedObjects(bytes, inputs, outputs),
         origin,
       );
     }
@@ -169,21 +169,21 @@ export function decodeChk(input: Uint8Array, location: string): CheckpointModel 
   }
 }
 
-/** `Vec<Object>`: each object's exact bytes, as views. */
-function locateObjects(c: BcsCursor, bytes: Uint8Array): Uint8Array[] {
+/** `Vec<Object>`: where each object's exact bytes lie, as [start, end) pairs. */
+function locateObjects(c: BcsCursor): number[] {
   const n = c.length("length");
-  const slices: Uint8Array[] = new Array(n);
+  const offsets: number[] = new Array(2 * n);
   let j = 0;
   try {
     for (; j < n; j++) {
-      const start = c.pos;
+      offsets[2 * j] = c.pos;
       skipObject(c, "object");
-      slices[j] = bytes.subarray(start, c.pos);
+      offsets[2 * j + 1] = c.pos;
     }
   } catch (error) {
     throw error instanceof BcsDecodeError ? new BcsDecodeError(`[${j}]`, error.offset, error.reason) : error;
   }
-  return slices;
+  return offsets;
 }
 
 /** A plain Uint8Array view of the same memory: its subarrays are much cheaper than a Buffer's. */

@@ -22,17 +22,26 @@ export interface ObjectSlices {
   outputs(): Uint8Array[];
 }
 
-/** Objects already located by the decoder (the `.chk` layout lists them per transaction). */
+/**
+ * Objects already located by the decoder (the `.chk` layout lists them per transaction), as
+ * [start, end) offsets into the file: views are only made when the objects are read.
+ */
 export class LocatedObjects implements ObjectSlices {
   constructor(
-    private readonly inputList: Uint8Array[],
-    private readonly outputList: Uint8Array[],
+    private readonly bytes: Uint8Array,
+    private readonly inputOffsets: number[],
+    private readonly outputOffsets: number[],
   ) {}
   inputs(): Uint8Array[] {
-    return this.inputList;
+    return this.#views(this.inputOffsets);
   }
   outputs(): Uint8Array[] {
-    return this.outputList;
+    return this.#views(this.outputOffsets);
+  }
+  #views(offsets: number[]): Uint8Array[] {
+    const views: Uint8Array[] = new Array(offsets.length / 2);
+    for (let i = 0; i < offsets.length; i += 2) views[i / 2] = this.bytes.subarray(offsets[i]!, offsets[i + 1]!);
+    return views;
   }
 }
 
