@@ -68,6 +68,7 @@ describe("legacy .chk decoding of the real fixtures", () => {
 
   it.each(fixtures.map((f) => f.name))("%s: digests recomputed from the raw slices match the commitments", (name) => {
     const checkpoint = decoded.get(name)!;
+    const parsed = parsedFixture(name);
     expect(suiDigest("CheckpointContents", checkpoint.contentsBcs)).toEqual(checkpoint.contentDigest);
     const contents = CheckpointContents.parse(checkpoint.contentsBcs);
     const digests = contents.V1 ? contents.V1.transactions : contents.V2!.transactions.map((t) => t.digest);
@@ -77,6 +78,8 @@ describe("legacy .chk decoding of the real fixtures", () => {
       expect(suiDigest("TransactionData", transactionData)).toEqual(tx.digest);
       expect(toBase58(tx.digest)).toBe(toBase58(new Uint8Array(digests[i]!.transaction)));
       expect(toBase58(suiDigest("TransactionEffects", tx.effectsBcs))).toBe(toBase58(new Uint8Array(digests[i]!.effects)));
+      const eventsDigest = parsed.transactions[i]!.effects.V2!.eventsDigest;
+      expect(tx.eventsBcs ? toBase58(suiDigest("TransactionEvents", tx.eventsBcs)) : null).toBe(eventsDigest);
       for (const object of tx.outputObjects) {
         const change = tx.changedObjects.find((c) => c.objectId === object.objectId)!;
         expect(change.outputVersion).toBe(object.version);
