@@ -27,3 +27,14 @@ export function bytesToField(value: Uint8Array | string): bigint {
   }
   return BigInt(`0x${hex}`);
 }
+
+/**
+ * 64 hex digits (the text form raw queries pass and `decode(x, 'hex')` reads).
+ *
+ * @example
+ * fieldToHex(255n); // "00…ff"
+ */
+export function fieldToHex(value: bigint): string {
+  assertCanonical(value, "field element");
+  return value.toString(16).padStart(64, "0");
+}
