@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { createCircuitsCommand } from "./commands/circuits.ts";
 import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
@@ -14,6 +15,7 @@ export function createProgram(): Command {
   // Commands, one line each:
   program.addCommand(createIndexCommand());
   program.addCommand(createVerifyProofCommand());
+  program.addCommand(createCircuitsCommand());
   program.addCommand(createServeCommand());
   return program;
 }
