@@ -9,9 +9,29 @@ export interface ObjectLookup {
 // Several pipelines look up the same transaction's objects: index them once per transaction.
 const cache = new WeakMap<TransactionModel, ObjectLookup>();
 
+/** Below this many objects a scan beats building a Map (transactions touch ~8 objects). */
+const SCAN_LIMIT = 24;
+
+function finder(objects: () => ObjectModel[]): (objectId: string) => ObjectModel | undefined {
+  let list: ObjectModel[] | undefined;
+  let byId: Map<string, ObjectModel> | undefined;
+  return (objectId) => {
+    list ??= objects();
+    if (list.length <= SCAN_LIMIT) {
+      for (const object of list) if (object.objectId === objectId) return object;
+      return undefined;
+    }
+    if (!byId) {
+      byId = new Map();
+      for (const object of list) byId.set(object.objectId, object);
+    }
+    return byId.get(objectId);
+  };
+}
+
 /**
- * Indexes a transaction's objects by id, lazily: a transaction whose changes need no
- * object never decodes its objects.
+ * Finds a transaction's objects by id, lazily: a transaction whose changes need no object
+ * never decodes its objects.
  *
  * @example
  * const objects = objectLookup(tx);
@@ -19,19 +39,9 @@ const cache = new WeakMap<TransactionModel, ObjectLookup>();
  */
 export function objectLookup(tx: TransactionModel): ObjectLookup {
   let lookup = cache.get(tx);
-  if (lookup) return lookup;
-  let inputs: Map<string, ObjectModel> | undefined;
-  let outputs: Map<string, ObjectModel> | undefined;
-  lookup = {
-    input(objectId) {
-      inputs ??= new Map(tx.inputObjects.map((o) => [o.objectId, o]));
-      return inputs.get(objectId);
-    },
-    output(objectId) {
-      outputs ??= new Map(tx.outputObjects.map((o) => [o.objectId, o]));
-      return outputs.get(objectId);
-    },
-  };
-  cache.set(tx, lookup);
+  if (!lookup) {
+    lookup = { input: finder(() => tx.inputObjects), output: finder(() => tx.outputObjects) };
+    cache.set(tx, lookup);
+  }
   return lookup;
 }

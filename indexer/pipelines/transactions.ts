@@ -34,11 +34,9 @@ export const transactionsPipeline: Pipeline<"transactions"> = {
         storageRebate: tx.gasUsed.storageRebate,
         nonRefundableStorageFee: tx.gasUsed.nonRefundableStorageFee,
       });
-      const seen = new Set<string>();
+      const firstCall = calls.length;
       for (const call of tx.moveCalls) {
-        const key = `${call.package}::${call.module}::${call.function}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (isRepeat(calls, firstCall, call)) continue;
         calls.push({
           package: call.package,
           txSequenceNumber,
@@ -51,3 +49,12 @@ export const transactionsPipeline: Pipeline<"transactions"> = {
     return { transactions: rows, calls };
   },
 };
+
+/** Whether the transaction's call rows (from `from` on) already hold this target: a few calls per transaction, so a scan. */
+function isRepeat(calls: readonly TxCallRow[], from: number, call: { package: string; module: string; function: string }): boolean {
+  for (let i = from; i < calls.length; i++) {
+    const row = calls[i]!;
+    if (row.package === call.package && row.module === call.module && row.function === call.function) return true;
+  }
+  return false;
+}
