@@ -100,11 +100,14 @@ declare module "snarkjs" {
   }
 
   export namespace groth16 {
+    /** `proverOptions.singleThread`: prove on this thread only (no worker threads), e.g. inside a worker. */
     function fullProve(
       input: CircuitSignals,
       wasmFile: string | Uint8Array,
       zkeyFileName: string | Uint8Array,
       logger?: Logger,
+      wtnsCalcOptions?: Record<string, unknown>,
+      proverOptions?: { singleThread?: boolean },
     ): Promise<{ proof: Groth16Proof; publicSignals: PublicSignals }>;
     function prove(
       zkeyFileName: string | Uint8Array,

@@ -129,6 +129,10 @@ describe("a phase-2 ceremony over a transcript folder", () => {
     otherInputs[32] = 7;
     expect(verifyGroth16({ vk: suiVk, publicInputs: otherInputs, proof: proved.suiProofBytes })).toBe(false);
     expect(await snarkjs.groth16.verify(vkJson, ["19", "7", "5"], proved.proof)).toBe(false);
+    // Without snarkjs's worker threads (for proofs run one per worker thread).
+    const single = await proveBatch({ zkeyPath: setup.zkeyPath, wasmPath: setup.wasmPath, input: { x: 10, y: 1, a: 5, b: 2 }, singleThread: true });
+    expect(single.publicSignals).toEqual(["27", "10", "1"]);
+    expect(verifyGroth16({ vk: suiVk, publicInputs: single.suiPublicInputsBytes, proof: single.suiProofBytes })).toBe(true);
   });
 
   it("refuses to prove a witness that breaks a constraint", async () => {

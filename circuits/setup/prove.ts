@@ -13,6 +13,11 @@ export interface ProveBatchOptions {
   wasmPath: string;
   /** Circuit inputs by signal name; numbers as bigint or decimal strings. */
   input: snarkjs.CircuitSignals;
+  /**
+   * Prove without snarkjs's worker threads (which it otherwise starts, one per core, and
+   * shares per process): set it when proofs already run in parallel, one per worker thread.
+   */
+  singleThread?: boolean;
 }
 
 export interface ProveBatchResult {
@@ -32,10 +37,12 @@ export interface ProveBatchResult {
  * @example
  * const { suiProofBytes, suiPublicInputsBytes } = await proveBatch({ zkeyPath, wasmPath, input });
  */
-export async function proveBatch({ zkeyPath, wasmPath, input }: ProveBatchOptions): Promise<ProveBatchResult> {
+export async function proveBatch({ zkeyPath, wasmPath, input, singleThread }: ProveBatchOptions): Promise<ProveBatchResult> {
   let result: { proof: snarkjs.Groth16Proof; publicSignals: snarkjs.PublicSignals };
   try {
-    result = await snarkjs.groth16.fullProve(input, wasmPath, zkeyPath);
+    result = singleThread
+      ? await snarkjs.groth16.fullProve(input, wasmPath, zkeyPath, undefined, undefined, { singleThread: true })
+      : await snarkjs.groth16.fullProve(input, wasmPath, zkeyPath);
   } catch (error) {
     throw new NonRetryableError(`proving failed: ${(error as Error).message}`, { cause: error, details: { zkeyPath, wasmPath } });
   }
