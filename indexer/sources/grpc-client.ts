@@ -106,6 +106,8 @@ export function createSuiGrpcConnection(options: GrpcEndpointOptions): SuiGrpcCo
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
     "grpc.keepalive_permit_without_calls": 1,
+    // HTTP/2's 64 KiB default window allows one checkpoint per round trip on a stream.
+    "grpc-node.flow_control_window": 32 * 1024 * 1024,
   };
   const transport = new GrpcTransport({
     host: endpoint.target,

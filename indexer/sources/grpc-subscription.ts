@@ -31,6 +31,8 @@ export interface CheckpointSubscriptionOptions {
   maxCheckpoints?: number;
   maxBytes?: number;
   backoff?: BackoffOptions;
+  /** Reconnect when an open stream brings nothing for this long (default 60 s): it may have stalled. */
+  idleTimeoutMs?: number;
   /** Called before each reconnect after a transient failure. */
   onRetry?(reason: string, error: unknown): void;
   /** Called when a checkpoint arrives on the stream. */
@@ -63,6 +65,7 @@ export function createCheckpointSubscription(options: CheckpointSubscriptionOpti
   const { connection, logger } = options;
   const maxCheckpoints = Math.max(1, options.maxCheckpoints ?? 256);
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   const cache = new Map<bigint, StreamedCheckpoint>();
@@ -92,11 +95,32 @@ export function createCheckpointSubscription(options: CheckpointSubscriptionOpti
   const follow = async () => {
     const paths = [...options.readMask];
     for (let attempt = 0; !controller.signal.aborted; ) {
+      const stream = new AbortController();
+      const abortStream = () => stream.abort(controller.signal.reason);
+      controller.signal.addEventListener("abort", abortStream, { once: true });
+      let idle = false;
+      let idleTimer: NodeJS.Timeout | undefined;
+      const armIdleTimer = () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          idle = true;
+          stream.abort(new Error("subscription idle"));
+        }, idleTimeoutMs);
+      };
       try {
-        const call = connection.client.subscriptionService.subscribeCheckpoints({ readMask: { paths } }, { abort: controller.signal });
+        armIdleTimer();
+        const call = connection.client.subscriptionService.subscribeCheckpoints({ readMask: { paths } }, { abort: stream.signal });
+        // Open once the node answers its headers, before the first checkpoint comes.
+        call.headers.then(
+          () => {
+            connected = true;
+          },
+          () => {},
+        );
         for await (const frame of call.responses) {
           connected = true;
           attempt = 0;
+          armIdleTimer();
           const sequenceNumber = frame.checkpoint?.sequenceNumber ?? frame.cursor;
           if (sequenceNumber === undefined) continue;
           if (frame.checkpoint) put(sequenceNumber, frame.checkpoint);
@@ -107,7 +131,12 @@ export function createCheckpointSubscription(options: CheckpointSubscriptionOpti
       } catch (error) {
         connected = false;
         if (controller.signal.aborted) return;
-        const failure = error instanceof RetryableError ? error : grpcFailure(error, { method: "SubscribeCheckpoints", target: connection.target });
+        const failure =
+          error instanceof RetryableError
+            ? error
+            : idle
+              ? new RetryableError("checkpoint subscription idle", { cause: error, details: { node: connection.target, idleTimeoutMs, reason: "idle" } })
+              : grpcFailure(error, { method: "SubscribeCheckpoints", target: connection.target });
         if (!failure.retryable && failure.details.code === "UNIMPLEMENTED") {
           available = false;
           logger.warn({ node: connection.target }, "full node offers no checkpoint subscription: polling the ledger service at the tip");
@@ -120,6 +149,9 @@ export function createCheckpointSubscription(options: CheckpointSubscriptionOpti
         attempt++;
         logger.warn({ err: failure, node: connection.target, attempt, delayMs }, "checkpoint subscription failed: reconnecting");
         await sleep(delayMs, controller.signal).catch(() => {});
+      } finally {
+        clearTimeout(idleTimer);
+        controller.signal.removeEventListener("abort", abortStream);
       }
     }
   };

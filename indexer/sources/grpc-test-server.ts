@@ -258,19 +258,22 @@ export async function startTestFullNode(options: TestFullNodeOptions): Promise<T
     },
   };
 
+  // Ends a stream with a status (destroy() would drop it without one and leave the client waiting).
+  const fail = (call: Subscriber["call"], e: Error) => void call.emit("error", e);
+
   const subscription: UntypedServiceImplementation = {
     subscribeCheckpoints(call: Subscriber["call"]) {
       const entry: RequestLogEntry = { method: "SubscribeCheckpoints", sequenceNumber: null, paths: call.request.readMask?.paths ?? [], outcome: "OK" };
       log.push(entry);
-      if (unauthenticated(call.metadata)) return call.destroy(error((entry.outcome = "UNAUTHENTICATED", status.UNAUTHENTICATED), "missing credentials"));
-      if (options.subscriptions === false) return call.destroy(error((entry.outcome = "UNIMPLEMENTED", status.UNIMPLEMENTED), "no subscriptions here"));
+      if (unauthenticated(call.metadata)) return fail(call, error((entry.outcome = "UNAUTHENTICATED", status.UNAUTHENTICATED), "missing credentials"));
+      if (options.subscriptions === false) return fail(call, error((entry.outcome = "UNIMPLEMENTED", status.UNIMPLEMENTED), "no subscriptions here"));
       const code = injected("SubscribeCheckpoints");
-      if (code !== null) return call.destroy(error((entry.outcome = status[code], code), "injected fault"));
+      if (code !== null) return fail(call, error((entry.outcome = status[code], code), "injected fault"));
       let mask: MaskTree;
       try {
         mask = checkpointMask(call.request.readMask?.paths);
       } catch (e) {
-        return call.destroy(error((entry.outcome = "INVALID_ARGUMENT", status.INVALID_ARGUMENT), (e as Error).message));
+        return fail(call, error((entry.outcome = "INVALID_ARGUMENT", status.INVALID_ARGUMENT), (e as Error).message));
       }
       const subscriber: Subscriber = { call, mask, frames: 0 };
       subscribers.add(subscriber);
@@ -363,5 +366,5 @@ async function listen(port: number, services: { ledger: UntypedServiceImplementa
 function resetStream(call: object): void {
   const http2Stream = (call as { call?: { stream?: { close(code: number): void } } }).call?.stream;
   if (http2Stream) http2Stream.close(http2.NGHTTP2_INTERNAL_ERROR);
-  else (call as { destroy(e: Error): void }).destroy(Object.assign(new Error("Received RST_STREAM with code 2"), { code: status.INTERNAL }));
+  else (call as { emit(event: "error", e: Error): void }).emit("error", Object.assign(new Error("Received RST_STREAM with code 2"), { code: status.INTERNAL }));
 }

@@ -84,7 +84,10 @@ export interface GrpcSource extends CheckpointSource {
   lowestAvailable(signal?: AbortSignal): Promise<bigint>;
   /** The highest checkpoint known without asking (stream or last service info); null before either. */
   knownTip(): bigint | null;
+  /** The known tip, without a call (see `knownTip`). */
   latest(signal?: AbortSignal): Promise<bigint | null>;
+  /** Ends the subscription and closes the connection. */
+  close(): Promise<void>;
 }
 
 /**
@@ -172,48 +175,56 @@ export function createGrpcSource(common: Common, options: GrpcSourceOptions): Gr
       return height === null || streamed > height ? streamed : height;
     },
 
-    async latest(signal) {
-      // Without a live stream the tip is only as fresh as the service info.
-      if (!subscription?.connected) await source.serviceInfo({ maxAgeMs: Math.min(serviceInfoMaxAgeMs, 5_000), signal });
+    async latest() {
+      // Only what is known without a call: the ingest loop asks this right after a
+      // notFound, and an answer fresher than the one that decided it would look like a hole.
       return source.knownTip();
     },
 
     async fetch(sequenceNumber, signal) {
       signal?.throwIfAborted();
       if (subscription?.available) subscription.start();
-      let streamed = subscription?.take(sequenceNumber);
-      if (!streamed && subscription?.connected && subscription.tip !== null && sequenceNumber > subscription.tip) {
-        // Just past the tip: the stream will bring it sooner than polling would.
-        streamed = (await subscription.waitFor(sequenceNumber, tipWaitMs, signal)) ?? undefined;
-        signal?.throwIfAborted();
-      }
+      const streamed = subscription?.take(sequenceNumber);
       if (streamed) return found(streamed.message, `${scheme}://${connection.target}/subscription/${sequenceNumber}`, "subscription");
-
-      const location = `${scheme}://${connection.target}/checkpoints/${sequenceNumber}`;
-      const call = linked(signal);
-      try {
-        const response = await connection.client.ledgerService.getCheckpoint(
-          { checkpointId: { oneofKind: "sequenceNumber", sequenceNumber }, readMask: { paths } },
-          { abort: call.signal, timeout: requestTimeoutMs },
-        ).response;
-        if (!response.checkpoint) {
-          throw new NonRetryableError("full node answered without a checkpoint", { details: { node: connection.target, checkpoint: sequenceNumber } });
-        }
-        return found(response.checkpoint, location, "ledger");
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (error instanceof NonRetryableError || error instanceof RetryableError) throw error;
-        if (!isGrpcNotFound(error)) throw grpcFailure(error, { method: "GetCheckpoint", target: connection.target, checkpoint: sequenceNumber });
-        return notFound(sequenceNumber, location, signal);
-      } finally {
-        call.dispose();
+      const pastStreamedTip = subscription?.connected === true && subscription.tip !== null && sequenceNumber > subscription.tip;
+      if (!pastStreamedTip) {
+        const result = await fromLedger(sequenceNumber, signal);
+        if (result.kind === "found" || !subscription?.connected) return result;
       }
+      // Past the tip with a live stream: it brings the checkpoint sooner than polling would.
+      const waited = await subscription!.waitFor(sequenceNumber, tipWaitMs, signal);
+      signal?.throwIfAborted();
+      if (waited) return found(waited.message, `${scheme}://${connection.target}/subscription/${sequenceNumber}`, "subscription");
+      // Not streamed in time: skipped, lost in a reconnect, or the stream stalls. Ask the ledger.
+      return fromLedger(sequenceNumber, signal);
     },
 
     async close() {
       await subscription?.close();
       connection.close();
     },
+  };
+
+  const fromLedger = async (sequenceNumber: bigint, signal?: AbortSignal): Promise<FetchResult> => {
+    const location = `${scheme}://${connection.target}/checkpoints/${sequenceNumber}`;
+    const call = linked(signal);
+    try {
+      const response = await connection.client.ledgerService.getCheckpoint(
+        { checkpointId: { oneofKind: "sequenceNumber", sequenceNumber }, readMask: { paths } },
+        { abort: call.signal, timeout: requestTimeoutMs },
+      ).response;
+      if (!response.checkpoint) {
+        throw new NonRetryableError("full node answered without a checkpoint", { details: { node: connection.target, checkpoint: sequenceNumber } });
+      }
+      return found(response.checkpoint, location, "ledger");
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof NonRetryableError || error instanceof RetryableError) throw error;
+      if (!isGrpcNotFound(error)) throw grpcFailure(error, { method: "GetCheckpoint", target: connection.target, checkpoint: sequenceNumber });
+      return notFound(sequenceNumber, location, signal);
+    } finally {
+      call.dispose();
+    }
   };
 
   /** NOT_FOUND: past the tip (poll), pruned (fetch elsewhere), or not readable yet (retry). */
