@@ -13,7 +13,6 @@
  * - input objects: the object set's entries at the effects' modified-at versions;
  * - output objects: mutated, then created, then unwrapped objects at their new versions.
  */
-import { GrpcTypes } from "@mysten/sui/grpc";
 import { decompress } from "zstd-napi";
 import { NonRetryableError } from "../../common/errors.ts";
 import type { ChangedObject, CheckpointModel } from "../model.ts";
@@ -23,11 +22,10 @@ import { DecodedTransaction, type DecodeOrigin, type ObjectSlices } from "./deco
 import { suiDigest } from "./digest.ts";
 import { readEffects, type EffectsFields } from "./effects.ts";
 import { readEvents } from "./events.ts";
-import { skipObjectReadingKey } from "./object.ts";
+import { readObjectKey, skipObject } from "./object.ts";
+import { type CheckpointMessage, readCheckpointMessage } from "./protobuf.ts";
 import { readContents, readSummary } from "./summary.ts";
 import { readTransactionData } from "./transaction.ts";
-
-type ProtoCheckpoint = GrpcTypes.Checkpoint;
 
 /**
  * Decodes a `.binpb.zst` file into the checkpoint model.
@@ -50,14 +48,15 @@ export function decodeBinpbZst(compressed: Uint8Array, location: string): Checkp
 
 /** Decodes an uncompressed `sui.rpc.v2.Checkpoint` protobuf. */
 export function decodeBinpb(raw: Uint8Array, location: string): CheckpointModel {
-  let proto: ProtoCheckpoint;
+  let proto: CheckpointMessage;
   try {
-    // Byte fields come out as subarrays of the input: keep them plain Uint8Arrays.
-    proto = GrpcTypes.Checkpoint.fromBinary(plainBytes(raw));
+    // Byte fields are views of the input: keep them plain Uint8Arrays.
+    proto = readCheckpointMessage(plainBytes(raw));
   } catch (error) {
+    if (!(error instanceof BcsDecodeError)) throw error;
     throw new NonRetryableError("cannot decode checkpoint file", {
       cause: error,
-      details: { file: location, checkpoint: null, field: "protobuf", reason: (error as Error).message },
+      details: { file: location, checkpoint: null, field: error.field, offset: error.offset, reason: error.reason },
     });
   }
   return decodeCheckpointMessage(proto, location);
@@ -65,13 +64,13 @@ export function decodeBinpb(raw: Uint8Array, location: string): CheckpointModel 
 
 /**
  * Decodes a `sui.rpc.v2.Checkpoint` message already parsed from protobuf (e.g. by a gRPC
- * client), with the same field mask as the files.
+ * client: `GrpcTypes.Checkpoint` has this shape), with the same field mask as the files.
  *
  * @example
  * const { checkpoint } = await client.ledgerService.getCheckpoint(request).response;
  * const model = decodeCheckpointMessage(checkpoint!, "grpc://node/123");
  */
-export function decodeCheckpointMessage(proto: ProtoCheckpoint, location: string): CheckpointModel {
+export function decodeCheckpointMessage(proto: CheckpointMessage, location: string): CheckpointModel {
   let field = "summary";
   try {
     const summaryBcs = required(proto.summary?.bcs?.value, "summary.bcs.value");
@@ -102,16 +101,15 @@ export function decodeCheckpointMessage(proto: ProtoCheckpoint, location: string
       const objectBcs = [...(proto.objects?.objects ?? []), ...proto.transactions.flatMap((t) => t.objects?.objects ?? [])].map(
         (o, i) => required(o.bcs?.value, `[${i}].bcs.value`),
       );
-      // Objects are decoded on access, but their structure is checked now, as for `.chk`.
-      const objectSet = new ObjectSetIndex();
+      // Objects are decoded (and indexed) on access, but their structure is checked now, as for `.chk`.
       objectBcs.forEach((bcs, i) => {
         try {
-          const key = readWhole(bcs, (c) => skipObjectReadingKey(c, "object"));
-          objectSet.add(key.objectId, key.version, bcs);
+          readWhole(bcs, (c) => skipObject(c, "object"));
         } catch (error) {
           throw error instanceof BcsDecodeError ? new BcsDecodeError(`[${i}].${error.field}`, error.offset, error.reason) : error;
         }
       });
+      const objectSet = new ObjectSetIndex(objectBcs);
 
       const transactions = proto.transactions.map((tx, i) => {
         field = `transactions[${i}].transaction`;
@@ -236,17 +234,25 @@ function writeUleb(out: Uint8Array, at: number, n: number): number {
   return at;
 }
 
-/** The checkpoint's objects by id, then version (an id appears at most at two versions). */
+/** The checkpoint's objects by id, then version (an id appears at most at two versions), indexed on first use. */
 class ObjectSetIndex {
-  readonly #byId = new Map<string, Array<{ version: bigint; bcs: Uint8Array }>>();
+  readonly #objects: Uint8Array[];
+  #byId: Map<string, Array<{ version: bigint; bcs: Uint8Array }>> | null = null;
 
-  add(objectId: string, version: bigint, bcs: Uint8Array): void {
-    const versions = this.#byId.get(objectId);
-    if (versions) versions.push({ version, bcs });
-    else this.#byId.set(objectId, [{ version, bcs }]);
+  constructor(objects: Uint8Array[]) {
+    this.#objects = objects;
   }
 
   get(objectId: string, version: bigint): Uint8Array | undefined {
+    if (!this.#byId) {
+      this.#byId = new Map();
+      for (const bcs of this.#objects) {
+        const key = readObjectKey(bcs);
+        const versions = this.#byId.get(key.objectId);
+        if (versions) versions.push({ version: key.version, bcs });
+        else this.#byId.set(key.objectId, [{ version: key.version, bcs }]);
+      }
+    }
     const versions = this.#byId.get(objectId);
     if (!versions) return undefined;
     for (const entry of versions) if (entry.version === version) return entry.bcs;
