@@ -71,7 +71,9 @@ describe("crash safety (SIGKILL, real CLI, PostgreSQL)", () => {
       if (attempt < KILLS) {
         // A random moment inside the run: after the watermark passed a random point of what is left.
         const before = (await watermark()) ?? FIRST - 1n;
-        const target = before + 1n + BigInt(Math.floor(random() * Number(LAST - before) * 0.8));
+        // Spread the kills: each within its share of what is left.
+        const share = Number(LAST - before) / (KILLS - attempt + 1);
+        const target = before + 1n + BigInt(Math.floor(random() * share));
         let done = false;
         void exit.then(() => (done = true));
         while (!done && ((await watermark()) ?? FIRST - 1n) < target) await new Promise((r) => setTimeout(r, 5 + random() * 40));
