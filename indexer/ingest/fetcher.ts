@@ -33,8 +33,16 @@ export interface CheckpointFetcherOptions {
   source: CheckpointSource;
   /** Sequence numbers in the order they must be handed out. */
   sequence: Iterable<bigint>;
-  /** Fetches running at once (default 8). */
+  /** Fetches running at once (default 8); with `minConcurrency`, the most at once. */
   concurrency?: number;
+  /**
+   * Adapt the number of fetches at once between this and `concurrency`: one more each time
+   * the consumer has to wait for the source, one fewer each time every slot ahead is
+   * fetched and waiting for the consumer (the database is the slower side).
+   */
+  minConcurrency?: number;
+  /** Called when the adaptive concurrency changes. */
+  onConcurrency?(concurrency: number): void;
   /** Checkpoints fetched or in flight but not yet taken (default 64). */
   maxAhead?: number;
   /** Stop scheduling fetches while this many fetched bytes wait to be taken (default 256 MiB). */
@@ -52,6 +60,8 @@ export interface CheckpointFetcherOptions {
 export interface CheckpointFetcher {
   /** The next checkpoint in plan order; null when the plan is exhausted or fetching stopped. */
   next(): Promise<FetchedCheckpoint | null>;
+  /** Fetches allowed at once now. */
+  readonly concurrency: number;
   /** True when the next checkpoint is already fetched (taking it will not wait). */
   nextIsReady(): boolean;
   /** Stops scheduling fetches and cancels those in flight. */
@@ -73,6 +83,7 @@ interface Slot {
 export function createCheckpointFetcher(options: CheckpointFetcherOptions): CheckpointFetcher {
   const { source } = options;
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const minConcurrency = Math.min(concurrency, Math.max(1, options.minConcurrency ?? concurrency));
   const maxAhead = Math.max(concurrency, options.maxAhead ?? 64);
   const maxBytesAhead = options.maxBytesAhead ?? 256 * 1024 * 1024;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -154,11 +165,28 @@ export function createCheckpointFetcher(options: CheckpointFetcherOptions): Chec
     }
   };
 
+  const adapt = (sourceWasSlower: boolean) => {
+    const current = queue.concurrency;
+    const next = sourceWasSlower
+      ? Math.min(concurrency, current + 1)
+      : slots.length >= maxAhead - 1 && slots.every((s) => s.settled)
+        ? Math.max(minConcurrency, current - 1)
+        : current;
+    if (next !== current) {
+      queue.concurrency = next;
+      options.onConcurrency?.(next);
+    }
+  };
+
   return {
+    get concurrency() {
+      return queue.concurrency;
+    },
     async next() {
       fill();
       const slot = slots.shift();
       if (!slot) return null;
+      if (minConcurrency < concurrency) adapt(!slot.settled);
       try {
         const fetched = await slot.promise;
         bytesAhead -= slot.bytes;

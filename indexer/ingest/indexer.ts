@@ -36,8 +36,10 @@ export interface IndexerOptions {
   /** Index only transactions touching these packages (original ids); all when empty. */
   packages?: readonly string[];
   pipelines?: readonly PipelineName[];
-  /** Concurrent fetches (default 8). */
+  /** Concurrent fetches (default 8); the most at once when `minConcurrency` is set. */
   concurrency?: number;
+  /** Adapt concurrent fetches between this and `concurrency` to how fast commits take checkpoints. */
+  minConcurrency?: number;
   /** Checkpoints fetched ahead of the committer (default 4 x concurrency, at least 64). */
   maxAhead?: number;
   maxBytesAhead?: number;
@@ -148,6 +150,8 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
         source,
         sequence: planSequence(plan, start, last),
         concurrency,
+        minConcurrency: options.minConcurrency,
+        onConcurrency: (n) => metrics.fetchConcurrency.set(n),
         maxAhead: options.maxAhead ?? Math.max(64, concurrency * 4),
         maxBytesAhead: options.maxBytesAhead,
         pollIntervalMs: options.pollIntervalMs,
