@@ -339,9 +339,9 @@ export class PgTreeStore implements TreeStore {
     const rows = await this.#database.query<{ index: bigint; key: string; value: string; next_key: string; next_index: bigint }>(
       `SELECT u.i AS index, encode(l.key, 'hex') AS key, encode(l.value, 'hex') AS value,
               encode(l.next_key, 'hex') AS next_key, l.next_index
-       FROM unnest($1::bigint[]) AS u(i)
+       FROM (SELECT i::bigint FROM unnest($1::text[]) AS x(i)) AS u(i)
        CROSS JOIN LATERAL (SELECT * FROM tree_leaves t WHERE t.index = u.i AND t.batch <= $2 ORDER BY t.batch DESC LIMIT 1) l`,
-      [missing, this.#head.batch],
+      [missing.map(String), this.#head.batch],
     );
     for (const index of missing) this.#loadedLeaves.set(index, null);
     for (const row of rows) {
@@ -367,11 +367,11 @@ export class PgTreeStore implements TreeStore {
     if (missing.length === 0) return;
     const rows = await this.#database.query<{ level: number; index: bigint; hash: string }>(
       `SELECT u.l AS level, u.i AS index, encode(n.hash, 'hex') AS hash
-       FROM unnest($1::smallint[], $2::bigint[]) AS u(l, i)
+       FROM (SELECT l::smallint, i::bigint FROM unnest($1::text[], $2::text[]) AS x(l, i)) AS u(l, i)
        CROSS JOIN LATERAL (
          SELECT hash FROM tree_nodes t WHERE t.level = u.l AND t.index = u.i AND t.batch <= $3 ORDER BY t.batch DESC LIMIT 1
        ) n`,
-      [missing.map((p) => p.level), missing.map((p) => p.index), this.#head.batch],
+      [missing.map((p) => String(p.level)), missing.map((p) => p.index.toString()), this.#head.batch],
     );
     for (const p of missing) this.#loadedNodes.set(nodeKey(p.level, p.index), null);
     for (const row of rows) {
