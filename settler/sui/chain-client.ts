@@ -64,6 +64,8 @@ export interface SuiChainClient {
   getObject(objectId: string): Promise<ObjectInfo | null>;
   /** SUI coins of `owner`, largest first. */
   listGasCoins(owner: string): Promise<GasCoin[]>;
+  /** Objects of `type` owned by `owner`, with their BCS contents. */
+  listOwnedObjects(owner: string, type: string): Promise<(ObjectInfo & { contents: Uint8Array })[]>;
   referenceGasPrice(): Promise<bigint>;
   /** Executes; a Move abort is a result (`success: false`), not a throw. */
   execute(signed: SignedTransaction): Promise<ExecutionResult>;
@@ -108,6 +110,26 @@ export function createSuiChainClient(options: SuiChainClientOptions): SuiChainCl
       if (isGrpcNotFound(error)) return null;
       throw grpcFailure(error, { method, target });
     }
+  }
+
+  /** Every object of `type` owned by `owner`, following pages. */
+  async function listOwned(owner: string, type: string): Promise<GrpcTypes.Object[]> {
+    const out: GrpcTypes.Object[] = [];
+    let pageToken: Uint8Array | undefined;
+    do {
+      let response;
+      try {
+        ({ response } = await client.stateService.listOwnedObjects(
+          { owner: normalizeSuiAddress(owner), objectType: type, pageSize: 100, pageToken, readMask: { paths: [...OBJECT_READ_MASK, "balance"] } },
+          read,
+        ));
+      } catch (error) {
+        throw grpcFailure(error, { method: "ListOwnedObjects", target });
+      }
+      out.push(...response.objects.filter((o) => o.objectId && o.version !== undefined && o.digest));
+      pageToken = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
+    } while (pageToken);
+    return out;
   }
 
   return {
@@ -159,26 +181,20 @@ export function createSuiChainClient(options: SuiChainClientOptions): SuiChainCl
     },
 
     async listGasCoins(owner) {
-      const coins: GasCoin[] = [];
-      let pageToken: Uint8Array | undefined;
-      do {
-        let response;
-        try {
-          ({ response } = await client.stateService.listOwnedObjects(
-            { owner: normalizeSuiAddress(owner), objectType: SUI_COIN_TYPE, pageSize: 100, pageToken, readMask: { paths: [...OBJECT_READ_MASK, "balance"] } },
-            read,
-          ));
-        } catch (error) {
-          throw grpcFailure(error, { method: "ListOwnedObjects", target });
-        }
-        for (const o of response.objects) {
-          if (!o.objectId || o.version === undefined || !o.digest) continue;
-          const balance = o.balance ?? (o.contents?.value ? BigInt(CoinBcs.parse(o.contents.value).balance) : 0n);
-          coins.push({ ref: { objectId: normalizeSuiAddress(o.objectId), version: o.version, digest: o.digest }, balance });
-        }
-        pageToken = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
-      } while (pageToken);
+      const coins = (await listOwned(owner, SUI_COIN_TYPE)).map((o) => ({
+        ref: { objectId: normalizeSuiAddress(o.objectId!), version: o.version!, digest: o.digest! },
+        balance: o.balance ?? (o.contents?.value ? BigInt(CoinBcs.parse(o.contents.value).balance) : 0n),
+      }));
       return coins.sort((a, b) => (a.balance > b.balance ? -1 : a.balance < b.balance ? 1 : 0));
+    },
+
+    async listOwnedObjects(owner, type) {
+      return (await listOwned(owner, type)).map((o) => ({
+        ref: { objectId: normalizeSuiAddress(o.objectId!), version: o.version!, digest: o.digest! },
+        ownerAddress: normalizeSuiAddress(owner),
+        type: o.objectType ? normalizeStructTag(o.objectType) : "",
+        contents: o.contents?.value ? Uint8Array.from(o.contents.value) : new Uint8Array(),
+      }));
     },
 
     async referenceGasPrice() {
