@@ -45,7 +45,7 @@ export interface CheckpointFetcherOptions {
   onConcurrency?(concurrency: number): void;
   /** Checkpoints fetched or in flight but not yet taken (default 64). */
   maxAhead?: number;
-  /** Stop scheduling fetches while this many fetched bytes wait to be taken (default 256 MiB). */
+  /** Stop scheduling fetches while this many fetched bytes wait to be taken (default 64 MiB). */
   maxBytesAhead?: number;
   /** Delay between polls of a checkpoint that does not exist yet (default 1 s). */
   pollIntervalMs?: number;
@@ -85,7 +85,7 @@ export function createCheckpointFetcher(options: CheckpointFetcherOptions): Chec
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const minConcurrency = Math.min(concurrency, Math.max(1, options.minConcurrency ?? concurrency));
   const maxAhead = Math.max(concurrency, options.maxAhead ?? 64);
-  const maxBytesAhead = options.maxBytesAhead ?? 256 * 1024 * 1024;
+  const maxBytesAhead = options.maxBytesAhead ?? 64 * 1024 * 1024;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
   const controller = new AbortController();

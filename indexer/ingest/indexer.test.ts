@@ -302,10 +302,35 @@ describe("indexer against a flaky remote store", () => {
       expect(result).toMatchObject({ stoppedBy: "completed", lastCommitted: C, checkpoints: 3 });
       expect(seen.filter((p) => p === `/${B}.chk`)).toHaveLength(4);
       expect(seen.filter((p) => p === `/${C}.chk`)).toHaveLength(3);
-      const retries = await common.metrics.getSingleMetric("sui_indexer_fetch_retries_total")!.get();
+      const retries = await common.metrics.getSingleMetric("sui_zk_indexer_fetch_retries_total")!.get();
       expect(retries.values[0]?.value).toBe(3);
     } finally {
       await database.destroy();
+    }
+  });
+
+  it("fetches no further ahead than maxAhead while nothing is taken (backpressure)", async () => {
+    const { createCheckpointFetcher } = await import("./fetcher.ts");
+    seen.length = 0;
+    const fetcher = createCheckpointFetcher({
+      source: new RemoteStoreSource(baseUrl, { format: "chk" }),
+      sequence: mainnet, // 13 checkpoints
+      concurrency: 2,
+      maxAhead: 4,
+    });
+    try {
+      const first = await fetcher.next(); // takes one: at most 4 fetched or in flight beyond it
+      expect(first?.checkpoint.sequenceNumber).toBe(A);
+      for (let i = 0; i < 50 && !fetcher.nextIsReady(); i++) await new Promise((r) => setTimeout(r, 20));
+      // Let every fetch that could start do so: none beyond the window may.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen.length).toBeLessThanOrEqual(5);
+      const taken = [first!.checkpoint.sequenceNumber];
+      for (let f = await fetcher.next(); f; f = await fetcher.next()) taken.push(f.checkpoint.sequenceNumber);
+      expect(taken).toEqual(mainnet); // strictly in order
+      expect(seen).toHaveLength(mainnet.length);
+    } finally {
+      fetcher.close();
     }
   });
 

@@ -42,11 +42,18 @@ export interface IndexerOptions {
   minConcurrency?: number;
   /** Checkpoints fetched ahead of the committer (default 4 x concurrency, at least 64). */
   maxAhead?: number;
+  /** Fetched bytes waiting for the committer (default 64 MiB). */
   maxBytesAhead?: number;
   /** A batch closes at this many checkpoints (default 200) … */
   batchMaxCheckpoints?: number;
-  /** … or rows (default 50,000), or as soon as the next checkpoint is not ready and the database is idle. */
+  /** … or rows (default 50,000) … */
   batchMaxRows?: number;
+  /**
+   * … or encoded checkpoint bytes (default 32 MiB: rows point into the file buffers, so this
+   * bounds a batch's memory), or as soon as the next checkpoint is not ready and the
+   * database is idle.
+   */
+  batchMaxBytes?: number;
   pollIntervalMs?: number;
   backoff?: BackoffOptions;
   /** Transient failures of one fetch or one commit retried before giving up (default: unlimited). */
@@ -153,7 +160,7 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
         minConcurrency: options.minConcurrency,
         onConcurrency: (n) => metrics.fetchConcurrency.set(n),
         maxAhead: options.maxAhead ?? Math.max(64, concurrency * 4),
-        maxBytesAhead: options.maxBytesAhead,
+        maxBytesAhead: options.maxBytesAhead ?? 64 * 1024 * 1024,
         pollIntervalMs: options.pollIntervalMs,
         backoff: options.backoff,
         maxRetries: options.maxRetries,
@@ -171,7 +178,13 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
         try {
           const active = names.filter((name) => nextByPipeline.get(name)! <= checkpoint.sequenceNumber);
           const selection = filter ? filter.select(checkpoint) : null;
-          return { checkpoint, transactionCount: checkpoint.transactions.length, rows: processCheckpoint(checkpoint, selection, active) };
+          const { sequenceNumber, epoch, timestampMs, networkTotalTransactions } = checkpoint;
+          return {
+            // Only what the watermark needs: the batch does not keep the whole model alive.
+            checkpoint: { sequenceNumber, epoch, timestampMs, networkTotalTransactions },
+            transactionCount: checkpoint.transactions.length,
+            rows: processCheckpoint(checkpoint, selection, active),
+          };
         } catch (error) {
           // Lazily decoded parts (objects) fail here: name the file and the checkpoint.
           throw new NonRetryableError(error instanceof BaseError ? error.shortMessage : "Cannot index checkpoint", {
@@ -217,6 +230,8 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
 
       const maxCheckpoints = options.batchMaxCheckpoints ?? 200;
       const maxRows = options.batchMaxRows ?? 50_000;
+      const maxBytes = options.batchMaxBytes ?? 32 * 1024 * 1024;
+      let batchBytes = 0;
       let batch: IndexedCheckpoint[] = [];
       let batchRows = 0;
       let inflight: Promise<void> | null = null;
@@ -228,6 +243,7 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
         const closed = batch;
         batch = [];
         batchRows = 0;
+        batchBytes = 0;
         committing = true;
         inflight = commitWithRetry(closed).finally(() => {
           committing = false;
@@ -257,7 +273,8 @@ export function createIndexer(common: Common, options: IndexerOptions): Indexer 
           }
           batch.push(indexed);
           batchRows += rowCount(indexed);
-          const full = batch.length >= maxCheckpoints || batchRows >= maxRows;
+          batchBytes += fetched.bytes;
+          const full = batch.length >= maxCheckpoints || batchRows >= maxRows || batchBytes >= maxBytes;
           // Commit early when the database is idle and the source is the bottleneck.
           const idle = !committing && !fetcher.nextIsReady();
           if (full || idle) await flush();
