@@ -372,11 +372,18 @@ describe.each(databaseKinds)("API on %s, fixture checkpoints", (kind) => {
       const key = (o: Json) => `${o.type}|${o.object_id}`;
       const byName = await checkPaging(app, "/v1/objects?type=0x2::coin::Coin", key, 7);
       const liveCoins = await database.query<{ type: string; object_id: string }>(
-        `SELECT type, object_id FROM objects WHERE type LIKE $1 ORDER BY type COLLATE "C", object_id`,
+        `SELECT type, object_id FROM objects WHERE type LIKE $1 ORDER BY object_id`,
         [`${TWO}::coin::Coin<%`],
       );
       expect(byName.map(key)).toEqual(liveCoins.map((o) => `${o.type}|${o.object_id}`));
       expect(new Set(byName.map((o) => o.type)).size).toBeGreaterThan(1);
+      // A module prefix: every live object whose type is in 0x2::coin, in id order.
+      const byModule = await checkPaging(app, "/v1/objects?type=0x2::coin", key, 9);
+      const liveModule = await database.query<{ type: string; object_id: string }>(
+        `SELECT type, object_id FROM objects WHERE type LIKE $1 ORDER BY object_id`,
+        [`${TWO}::coin::%`],
+      );
+      expect(byModule.map(key)).toEqual(liveModule.map((o) => `${o.type}|${o.object_id}`));
 
       const byPackage = await getJson<PageBody>(app, "/v1/objects?type=0x2&limit=200");
       expect(byPackage.body.data.every((o) => String(o.type).startsWith(`${TWO}::`))).toBe(true);

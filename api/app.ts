@@ -73,16 +73,22 @@ export function createApi(options: CreateApiOptions): ApiApp {
   registerBalanceChangeRoutes(app, ctx);
   registerStatusRoutes(app, ctx, common.metrics);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "sui-zk-indexer API",
-      version: API_VERSION,
-      description:
-        "Indexed Sui state. u64 values are decimal strings, digests base58, addresses 0x + 64 hex, BCS base64. " +
-        "Every response names the checkpoint its data is consistent with. Lists page with opaque cursors " +
-        "pinned to the checkpoint of their first page.",
-    },
+  // The document is generated once, on first request, from the routes' own zod schemas
+  // (doc31 would regenerate it on every request).
+  let document: ReturnType<ApiApp["getOpenAPI31Document"]> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "sui-zk-indexer API",
+        version: API_VERSION,
+        description:
+          "Indexed Sui state. u64 values are decimal strings, digests base58, addresses 0x + 64 hex, BCS base64. " +
+          "Every response names the checkpoint its data is consistent with. Lists page with opaque cursors " +
+          "pinned to the checkpoint of their first page.",
+      },
+    });
+    return c.json(document);
   });
   return app;
 }

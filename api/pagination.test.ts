@@ -11,6 +11,7 @@ import type { CheckpointModel } from "../indexer/model.ts";
 import {
   addr,
   buildCheckpoint,
+  buildEvent,
   buildObject,
   buildPackage,
   buildTransaction,
@@ -178,5 +179,55 @@ describe.each(databaseKinds)("pagination on %s", (kind) => {
     expect(await digests(upgraded)).toEqual([tx(1, 1), tx(2, 0)]);
     expect(await digests(other)).toEqual([tx(2, 1)]);
     expect(await digests(addr(0xdead))).toEqual([]);
+  });
+
+  it("type and module prefixes give the same pages whether their keys are few (lanes) or many (range scan)", async () => {
+    const base = fixtureCheckpoint(fixtureNetworks()[0]![0]!);
+    await indexFixtures(database, [base.sequenceNumber]);
+    const many = addr(0xabc1); // 70 event types: more than the lanes limit
+    const few = addr(0xabc2); // 3 event types, one generic with two instantiations
+    const manyTypes = Array.from({ length: 70 }, (_, i) => `${many}::m${i % 2}::E${i}`);
+    const fewTypes = [`${few}::m::A`, `${few}::m::B<${addr(2)}::sui::SUI>`, `${few}::m::B<u64>`, `${few}::n::C`];
+    let txBefore = base.networkTotalTransactions;
+    const checkpoints: CheckpointModel[] = [];
+    for (let c = 1n; c <= 3n; c++) {
+      const transactions = Array.from({ length: 5 }, (_, i) =>
+        buildTransaction({
+          digest: digestOf(Number(c) * 10 + i),
+          events: Array.from({ length: 6 }, (_, k) => {
+            const type = k % 2 === 0 ? manyTypes[(Number(c) * 7 + i * 3 + k) % 70]! : fewTypes[(i + k) % 4]!;
+            return buildEvent({ type, packageId: type.slice(0, 66), module: type.split("::")[1]! });
+          }),
+        }),
+      );
+      const checkpoint = buildCheckpoint(base.sequenceNumber + c, { txBefore, transactions, timestampMs: base.timestampMs + c });
+      txBefore = checkpoint.networkTotalTransactions;
+      checkpoints.push(checkpoint);
+    }
+    await indexCheckpoints(database, checkpoints);
+    const all = checkpoints.flatMap((cp) =>
+      cp.transactions.flatMap((tx, i) =>
+        tx.events.map((e, k) => ({ key: `${cp.networkTotalTransactions - 5n + BigInt(i)}:${k}`, type: e.type, pkg: e.packageId, module: e.module })),
+      ),
+    );
+    const expectFilter = async (path: string, keep: (e: (typeof all)[number]) => boolean) => {
+      const expected = all.filter(keep).map((e) => e.key);
+      expect(expected.length, path).toBeGreaterThan(0);
+      for (const order of ["asc", "desc"] as const) {
+        const walk = new Walk(app, path, order, 4);
+        while (!walk.done) await walk.step();
+        const keys = walk.items.map((e) => `${e.tx_sequence_number}:${e.event_index}`);
+        expect(keys, `${order} ${path}`).toEqual(order === "asc" ? expected : [...expected].reverse());
+      }
+    };
+    await expectFilter(`/v1/events?type=${many}`, (e) => e.type.startsWith(`${many}::`));
+    await expectFilter(`/v1/events?type=${many}::m0`, (e) => e.type.startsWith(`${many}::m0::`));
+    await expectFilter(`/v1/events?module=${many}`, (e) => e.pkg === many);
+    await expectFilter(`/v1/events?type=${few}`, (e) => e.type.startsWith(`${few}::`));
+    await expectFilter(`/v1/events?type=${few}::m`, (e) => e.type.startsWith(`${few}::m::`));
+    await expectFilter(`/v1/events?type=${few}::m::B`, (e) => e.type.startsWith(`${few}::m::B<`));
+    await expectFilter(`/v1/events?type=${encodeURIComponent(`${few}::m::B<u64>`)}`, (e) => e.type === `${few}::m::B<u64>`);
+    await expectFilter(`/v1/events?module=${few}`, (e) => e.pkg === few);
+    await expectFilter(`/v1/events?module=${few}::n`, (e) => e.pkg === few && e.module === "n");
   });
 });

@@ -1,7 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { fromBase58, toBase58 } from "@mysten/sui/utils";
+import { encodeBase58 } from "./json.ts";
 import { parseAddress, parseDigest, parseStructType, parseTypeFilter, parseU64 } from "./params.ts";
 
 const TWO = "0x0000000000000000000000000000000000000000000000000000000000000002";
+const DIGEST = "4c3YE3wdiiU4HGjfy7VKbLfMbGbdNMrymxsBU5hF2EZc";
 
 describe("parseAddress", () => {
   it("widens short addresses and lowercases", () => {
@@ -79,5 +83,23 @@ describe("parseTypeFilter", () => {
   });
   it.each(["", "coin", "0x2::", "0x2::1coin", "0x2::coin::", "0x2::coin::Coin<"])("rejects %j", (value) => {
     expect(parseTypeFilter(value)).toBeNull();
+  });
+});
+
+describe("encodeBase58", () => {
+  it("matches the SDK's toBase58 on digests, leading zeros and edge values included", () => {
+    const inputs: Uint8Array[] = [
+      new Uint8Array(0),
+      new Uint8Array(32),
+      new Uint8Array(32).fill(255),
+      Uint8Array.from([0, 0, 1, 2, 3]),
+      ...Array.from({ length: 300 }, (_, i) => {
+        const bytes = randomBytes(32);
+        bytes.fill(0, 0, i % 4); // some with leading zero bytes
+        return new Uint8Array(bytes);
+      }),
+    ];
+    for (const input of inputs) expect(encodeBase58(input)).toBe(toBase58(input));
+    expect(encodeBase58(fromBase58(DIGEST))).toBe(DIGEST);
   });
 });

@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteContext } from "../context.ts";
 import { ApiError, badParameter, errorResponses } from "../errors.ts";
 import { Address, base58, Base64, base64, Digest, listEnvelope, U64 } from "../json.ts";
+import { distinctModules, distinctTypes, typeRange } from "../lanes.ts";
 import { listPage } from "../paging.ts";
 import { address, digest, moduleFilter, paging, typeFilter, typeFilterKey, u64, type TypeFilter } from "../params.ts";
 import { decimal, direction, type Params, type PipelineName } from "../sql.ts";
@@ -81,22 +82,20 @@ const listRoute = createRoute({
   },
 });
 
-/**
- * The condition for a type filter. Prefix ranges use the text_pattern_ops operators so
- * that events_type_idx serves them with bound parameters (LIKE with a parameter could not).
- */
+/** The condition for a type filter on alias `e`, as a range on events_type_idx. */
 function typeCondition(q: Params, filter: TypeFilter): string {
-  switch (filter.kind) {
-    case "exact":
-      return `e.type = ${q.bind(filter.type)}`;
-    case "name":
-      // The bare name, or any instantiation `name<…>` ('=' sorts right after '<').
-      return `(e.type = ${q.bind(filter.name)} OR (e.type ~>=~ ${q.bind(`${filter.name}<`)} AND e.type ~<~ ${q.bind(`${filter.name}=`)}))`;
-    case "package":
-    case "module":
-      // `prefix` ends in "::"; ';' sorts right after ':'.
-      return `e.type ~>=~ ${q.bind(filter.prefix)} AND e.type ~<~ ${q.bind(`${filter.prefix.slice(0, -1)};`)}`;
+  if (filter.kind === "exact") return `e.type = ${q.bind(filter.type)}`;
+  if (filter.kind === "name") {
+    return `(e.type = ${q.bind(filter.name)} OR (e.type ~>=~ ${q.bind(`${filter.name}<`)} AND e.type ~<~ ${q.bind(`${filter.name}=`)}))`;
   }
+  const [lo, hi] = typeRange(filter);
+  return `e.type ~>=~ ${q.bind(lo)} AND e.type ~<~ ${q.bind(hi)}`;
+}
+
+/** Index keys read one by one in order, then merged (see api/lanes.ts). */
+interface Lanes {
+  column: "type" | "module";
+  values: string[];
 }
 
 /**
@@ -118,6 +117,15 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
     }
     const pipelines: PipelineName[] = ["events", "transactions"];
     if (from !== undefined || to !== undefined) pipelines.push("checkpoints");
+    // Prefix filters read per-key lanes when the keys are few (api/lanes.ts).
+    let lanes: Lanes | null = null;
+    if (query.type && query.type.kind !== "exact") {
+      const values = await distinctTypes(ctx.database, "events", query.type);
+      if (values) lanes = { column: "type", values };
+    } else if (query.module && query.module.module === null) {
+      const values = await distinctModules(ctx.database, query.module.package);
+      if (values) lanes = { column: "module", values };
+    }
     const page = await listPage(ctx, query, {
       kind: "events",
       filters: {
@@ -134,7 +142,7 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
         const { cmp, dir } = direction(order);
         const where = [`e.tx_sequence_number < ${pin.txHi}`];
         if (after) where.push(`(e.tx_sequence_number, e.event_index) ${cmp} (${q.bind(after[0])}, ${q.bind(Number(after[1]))})`);
-        if (query.type) where.push(typeCondition(q, query.type));
+        if (query.type && !lanes) where.push(typeCondition(q, query.type));
         if (query.module) {
           where.push(`e.package = ${q.bind(query.module.package)}`);
           if (query.module.module !== null) where.push(`e.module = ${q.bind(query.module.module)}`);
@@ -160,11 +168,19 @@ export function registerEventRoutes(app: ApiApp, ctx: RouteContext): void {
               ORDER BY sequence_number DESC LIMIT 1)`);
           }
         }
+        const order_ = `e.tx_sequence_number ${dir}, e.event_index ${dir}`;
+        const n = q.bind(limit);
+        const source = lanes
+          ? `unnest(${q.bind(lanes.values)}::text[]) AS lane(v) CROSS JOIN LATERAL (
+               SELECT e.* FROM events e WHERE e.${lanes.column} = lane.v AND ${where.join(" AND ")}
+               ORDER BY ${order_} LIMIT ${n}
+             ) e`
+          : "events e";
         return `SELECT e.tx_sequence_number, e.event_index, e.checkpoint, e.timestamp_ms, e.package, e.module, e.type,
                   e.sender, e.contents, t.digest AS transaction_digest
-           FROM events e JOIN transactions t ON t.tx_sequence_number = e.tx_sequence_number
-           WHERE ${where.join(" AND ")}
-           ORDER BY e.tx_sequence_number ${dir}, e.event_index ${dir} LIMIT ${q.bind(limit)}`;
+           FROM ${source} JOIN transactions t ON t.tx_sequence_number = e.tx_sequence_number
+           ${lanes ? "" : `WHERE ${where.join(" AND ")}`}
+           ORDER BY ${order_} LIMIT ${n}`;
       },
       keyOf: (row: EventRow): [bigint, bigint] => [BigInt(row.tx_sequence_number), BigInt(row.event_index)],
       toJson,

@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, RouteContext } from "../context.ts";
 import { ApiError, errorResponses, notFound } from "../errors.ts";
 import { Address, base58OrNull, Digest, itemEnvelope, listEnvelope, Owner, ownerOf, U64 } from "../json.ts";
+import { distinctTypes, typeRange } from "../lanes.ts";
 import { listPage, type PinSql } from "../paging.ts";
 import { address, paging, typeFilter, typeFilterKey, type TypeFilter } from "../params.ts";
 import { decimal, direction, type Params } from "../sql.ts";
@@ -110,7 +111,7 @@ const listRoute = createRoute({
   method: "get",
   path: "/v1/objects",
   tags,
-  summary: "Live objects of an owner (by object id) or of a type (by type, then object id), as of a pinned checkpoint",
+  summary: "Live objects of an owner or of a type, by object id, as of a pinned checkpoint",
   request: {
     query: z
       .object({
@@ -131,15 +132,12 @@ const VERSION_COLUMNS = `v.object_id, v.version, v.digest, v.change_kind, v.owne
 
 /** The type condition on candidate rows `ov`, on object_versions_type_idx (text_pattern_ops). */
 function typeCondition(q: Params, filter: TypeFilter): string {
-  switch (filter.kind) {
-    case "exact":
-      return `ov.type = ${q.bind(filter.type)}`;
-    case "name":
-      return `(ov.type = ${q.bind(filter.name)} OR (ov.type ~>=~ ${q.bind(`${filter.name}<`)} AND ov.type ~<~ ${q.bind(`${filter.name}=`)}))`;
-    case "package":
-    case "module":
-      return `ov.type ~>=~ ${q.bind(filter.prefix)} AND ov.type ~<~ ${q.bind(`${filter.prefix.slice(0, -1)};`)}`;
+  if (filter.kind === "exact") return `ov.type = ${q.bind(filter.type)}`;
+  if (filter.kind === "name") {
+    return `(ov.type = ${q.bind(filter.name)} OR (ov.type ~>=~ ${q.bind(`${filter.name}<`)} AND ov.type ~<~ ${q.bind(`${filter.name}=`)}))`;
   }
+  const [lo, hi] = typeRange(filter);
+  return `ov.type ~>=~ ${q.bind(lo)} AND ov.type ~<~ ${q.bind(hi)}`;
 }
 
 /**
@@ -239,30 +237,34 @@ export function registerObjectRoutes(app: ApiApp, ctx: RouteContext): void {
     }
 
     const type = query.type!;
+    // One lane per matching type when they are few (api/lanes.ts): each streams its objects
+    // in id order off object_versions_type_idx, and the lanes merge (Merge Append).
+    const types = type.kind === "exact" ? [type.type] : await distinctTypes(database, "object_versions", type);
     const page = await listPage(ctx, query, {
       kind: "objects_by_type",
       filters: { type: `${type.kind}:${typeFilterKey(type)}` },
-      shape: ["type", "address"],
+      shape: ["address"],
       pipelines: ["object_versions", "transactions"],
       query: ({ q, pin, after, order, limit }) => {
-        const asc = order === "asc";
-        // Keyset on (type, object_id) in the index's byte order of types (text_pattern_ops).
-        let bound = "";
-        if (after) {
-          const t = q.bind(after[0]);
-          const id = q.bind(after[1]);
-          bound = asc
-            ? `AND ov.type ~>=~ ${t} AND (ov.type ~>~ ${t} OR (ov.type = ${t} AND ov.object_id > ${id}))`
-            : `AND ov.type ~<=~ ${t} AND (ov.type ~<~ ${t} OR (ov.type = ${t} AND ov.object_id < ${id}))`;
+        const { cmp, dir } = direction(order);
+        const a = after ? q.bind(after[0]) : null;
+        const bound = a ? `AND ov.object_id ${cmp} ${a}` : "";
+        let candidates: string;
+        if (types === null) {
+          candidates = `SELECT DISTINCT ov.object_id FROM object_versions ov
+            WHERE ${typeCondition(q, type)} ${bound} ORDER BY ov.object_id ${dir}`;
+        } else if (types.length === 0) {
+          candidates = `SELECT NULL::text AS object_id WHERE false`;
+        } else {
+          const lanes = types.map(
+            (t) => `(SELECT ov.object_id FROM object_versions ov WHERE ov.type = ${q.bind(t)} ${bound} ORDER BY ov.object_id ${dir})`,
+          );
+          candidates = `SELECT DISTINCT lanes.object_id FROM (${lanes.join(" UNION ALL ")}) lanes ORDER BY lanes.object_id ${dir}`;
         }
-        const sort = asc ? "USING ~<~" : "USING ~>~";
-        const dir = asc ? "ASC" : "DESC";
-        const candidates = `SELECT DISTINCT ov.type, ov.object_id FROM object_versions ov
-          WHERE ${typeCondition(q, type)} ${bound} ORDER BY ov.type ${sort}, ov.object_id ${dir}`;
-        return `${live(candidates, "cand.type AS key_type", `cand.type ${sort}, cand.object_id ${dir}`, pin, "")}
+        return `${live(candidates, "cand.object_id AS key_id", `cand.object_id ${dir}`, pin, "")}
            LIMIT ${q.bind(limit)}`;
       },
-      keyOf: (row: VersionRow & { key_type: string }): [string, string] => [row.key_type, row.object_id],
+      keyOf: (row: VersionRow): [string] => [row.object_id],
       toJson: stateJson,
     });
     return c.json(page, 200);
