@@ -5,7 +5,7 @@
  * `--last-checkpoint`, at the end of a sparse list, or on SIGINT/SIGTERM (the open batch is
  * committed whole, then the database is closed and the process exits 0).
  */
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { createCommon, type Common } from "../../common/context.ts";
 import { BaseError, NonRetryableError } from "../../common/errors.ts";
 import { stopOnSignals } from "../../common/shutdown.ts";
@@ -15,19 +15,10 @@ import { createIndexer, type IndexerRunResult } from "../../indexer/ingest/index
 import { createProgressReporter } from "../../indexer/ingest/progress.ts";
 import { normalizeId } from "../../indexer/pipelines/index.ts";
 import { localFolderSource, remoteStoreSource, type CheckpointSource } from "../../indexer/sources/index.ts";
+import { addSourceOptions, parseConcurrency, parsePositive, parseU64, type SourceFlags } from "../options/source.ts";
 
-export interface IndexFlags {
-  fromDir?: string;
-  remoteStore?: string;
-  firstCheckpoint?: string;
-  lastCheckpoint?: string;
-  packages?: string;
-  concurrency?: string;
-  sparse?: boolean;
-  checkpoints?: string;
-  batchCheckpoints?: string;
-  batchRows?: string;
-}
+/** The flags `index` takes: the shared source flags (cli/options/source.ts). */
+export type IndexFlags = SourceFlags;
 
 export interface IndexSettings {
   source: CheckpointSource;
@@ -68,28 +59,6 @@ export async function indexSettings(flags: IndexFlags): Promise<IndexSettings> {
   };
 }
 
-function parseU64(flag: string, value: string | undefined): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[0-9]{1,20}$/.test(value) || BigInt(value) > 0xffffffffffffffffn) {
-    throw new NonRetryableError("Not a checkpoint sequence number", { details: { flag, value } });
-  }
-  return BigInt(value);
-}
-
-function parsePositive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1)) throw new NonRetryableError("Not a positive number", { details: { flag, value } });
-  return n;
-}
-
-function parseConcurrency(value: string | undefined): number {
-  if (value === undefined) return 8;
-  const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= 1024)) throw new NonRetryableError("Invalid --concurrency", { details: { value } });
-  return n;
-}
-
 /**
  * Runs one indexing job on the configured database until it completes or `common.shutdown`
  * stops it; closes the database either way.
@@ -121,39 +90,31 @@ export async function runIndex(common: Common, settings: IndexSettings): Promise
 }
 
 export function createIndexCommand(): Command {
-  return new Command("index")
-    .description("Index Sui checkpoints from a folder or a remote checkpoint store (DATABASE_URL, else PGlite in $SUI_ZK_INDEXER_DATA_DIR or .data/)")
-    .addOption(new Option("--from-dir <dir>", "a local folder of <seq>.chk / <seq>.binpb.zst files").conflicts("remoteStore"))
-    .addOption(new Option("--remote-store <url>", "a checkpoint store over HTTP, e.g. https://checkpoints.mainnet.sui.io"))
-    .option("--first-checkpoint <n>", "where pipelines without a watermark start (default 0); ignored once a watermark exists")
-    .option("--last-checkpoint <n>", "stop cleanly after committing this checkpoint (default: follow the source forever)")
-    .option("--packages <ids>", "index only transactions touching these packages (original ids, comma-separated)")
-    .option("--concurrency <n>", "checkpoint fetches in flight", "8")
-    .option("--sparse", "index exactly the files present in --from-dir, in order, skipping the gaps between them (samples)")
-    .option("--checkpoints <list>", "index exactly these checkpoints, e.g. 100,205,300-310 (a sparse sample)")
-    .option("--batch-checkpoints <n>", "most checkpoints per database transaction (default 200)")
-    .option("--batch-rows <n>", "most rows per database transaction (default 50000)")
-    .action(async (flags: IndexFlags) => {
-      const common = createCommon();
-      try {
-        const settings = await indexSettings(flags);
-        stopOnSignals(common.shutdown, (signal) => common.logger.info({ signal }, "stopping: finishing the open batch"));
-        const result = await runIndex(common, settings);
-        common.logger.info(
-          {
-            stoppedBy: result.stoppedBy,
-            lastCommitted: result.lastCommitted === null ? null : String(result.lastCommitted),
-            checkpoints: result.checkpoints,
-            transactions: result.transactions,
-            rows: result.rows,
-          },
-          "index finished",
-        );
-      } catch (error) {
-        common.logger.error({ err: error, ...(error instanceof BaseError ? { details: error.details } : {}) }, error instanceof Error ? error.message : "index failed");
-        process.exitCode = 1;
-      } finally {
-        await common.shutdown.stop("index finished");
-      }
-    });
+  return addSourceOptions(
+    new Command("index").description(
+      "Index Sui checkpoints from a folder or a remote checkpoint store (DATABASE_URL, else PGlite in $SUI_ZK_INDEXER_DATA_DIR or .data/)",
+    ),
+  ).action(async (flags: IndexFlags) => {
+    const common = createCommon();
+    try {
+      const settings = await indexSettings(flags);
+      stopOnSignals(common.shutdown, (signal) => common.logger.info({ signal }, "stopping: finishing the open batch"));
+      const result = await runIndex(common, settings);
+      common.logger.info(
+        {
+          stoppedBy: result.stoppedBy,
+          lastCommitted: result.lastCommitted === null ? null : String(result.lastCommitted),
+          checkpoints: result.checkpoints,
+          transactions: result.transactions,
+          rows: result.rows,
+        },
+        "index finished",
+      );
+    } catch (error) {
+      common.logger.error({ err: error, ...(error instanceof BaseError ? { details: error.details } : {}) }, error instanceof Error ? error.message : "index failed");
+      process.exitCode = 1;
+    } finally {
+      await common.shutdown.stop("index finished");
+    }
+  });
 }
