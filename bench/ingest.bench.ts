@@ -4,12 +4,13 @@
  *
  * 1. Synthetic checkpoints of the default shape (about 10 transactions per checkpoint,
  *    12.5 KiB per transaction as .chk) are generated into a temporary folder (untimed).
- * 2. Stages, measured one after the other on the whole range in chunks (single thread):
+ * 2. End to end: the real indexer (local-folder source, fetch-ahead, pipelines, batched
+ *    transactions with watermarks) into a fresh schema; transactions/s and rows/s over
+ *    the wall time, and this process's peak RSS meanwhile (measured first, so it is the
+ *    indexer's own).
+ * 3. Stages, measured one after the other on the whole range in chunks (single thread):
  *    read (files into memory), decode (.chk -> model, input/output objects included),
  *    rows (filter + pipelines), encode (rows -> column arrays).
- * 3. End to end: the real indexer (local-folder source, fetch-ahead, pipelines, batched
- *    transactions with watermarks) into a fresh schema; transactions/s and rows/s over
- *    the wall time, peak RSS of this process.
  * 4. Baseline: the same rows, produced again untimed, written with raw `COPY … FROM STDIN`
  *    (text format) into another fresh schema with the same tables and indexes, in one
  *    transaction per batch as the indexer does. The live objects table gets its final
@@ -20,7 +21,8 @@
  * BENCH_KEEP=1 keeps the folder and schemas. Targets (DESIGN.md): >= 10,000 tx/s and
  * >= half the COPY rate, peak RSS < 1 GiB.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -28,6 +30,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { createCommon } from "../common/context.ts";
+import { projectRoot } from "../common/fixtures.ts";
 import { createLogger } from "../common/logger.ts";
 import { encodeBatch, encoders, type IndexedCheckpoint } from "../indexer/commit/committer.ts";
 import { toCopyText } from "../indexer/commit/columnar.ts";
@@ -35,7 +38,6 @@ import { decodeCheckpointFile } from "../indexer/decode/file.ts";
 import { createIndexer } from "../indexer/ingest/indexer.ts";
 import { processCheckpoint } from "../indexer/pipelines/index.ts";
 import { localFolderSource } from "../indexer/sources/index.ts";
-import { generateCheckpoints } from "../indexer/synthetic/generate.ts";
 import { openDatabase, quoteIdent } from "../schema/db.ts";
 import { freshSchemaName, testPostgresUrl } from "../schema/testing.ts";
 
@@ -58,12 +60,39 @@ async function main(): Promise<void> {
   const admin = postgres(URL, { onnotice: () => {}, max: 1 });
   try {
     process.stderr.write(`generating ${CHECKPOINTS} checkpoints into ${dir} …\n`);
-    const generated = await generateCheckpoints({ dir, first: FIRST, count: CHECKPOINTS, format: "chk", seed: 42 });
+    // In a child process, so that the generator's memory does not count in this one's RSS.
+    const generator = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(projectRoot, "indexer/synthetic/cli.ts"), "--dir", dir, "--first", String(FIRST), "--count", String(CHECKPOINTS), "--format", "chk", "--seed", "42"],
+      { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"] },
+    );
+    if (generator.status !== 0) throw new Error(`synthetic generator failed (status ${generator.status})`);
     const files = readdirSync(dir).filter((f) => f.endsWith(".chk")).sort((a, b) => Number(BigInt(a.split(".")[0]!) - BigInt(b.split(".")[0]!)));
-    const kibPerTx = generated.chkBytes / 1024 / generated.transactions;
-    process.stderr.write(`${fmt(generated.transactions)} transactions, ${kibPerTx.toFixed(1)} KiB/tx as .chk\n`);
+    const chkBytes = files.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 
-    // 2. Stages, one after the other.
+    // Warm the JIT on a few checkpoints (untimed), as a long-running indexer would be.
+    for (const name of files.slice(0, 100)) {
+      const cp = decodeCheckpointFile(readFileSync(join(dir, name)), name);
+      encodeBatch([{ checkpoint: cp, transactionCount: cp.transactions.length, rows: processCheckpoint(cp, null) }]);
+    }
+
+    // 2. End to end (before the stages, so that its peak RSS is its own) through the indexer.
+    const indexerDb = await openDatabase({ url: URL, schema: schemas.indexer });
+    const common = createCommon({ logger: createLogger({ level: "warn", pretty: false }) });
+    peakRss = process.memoryUsage.rss();
+    let t = performance.now();
+    const result = await createIndexer(common, {
+      database: indexerDb,
+      source: localFolderSource(dir),
+      firstCheckpoint: FIRST,
+      lastCheckpoint: FIRST + BigInt(CHECKPOINTS) - 1n,
+      concurrency: CONCURRENCY,
+    }).run();
+    const indexerSeconds = (performance.now() - t) / 1000;
+    const indexerPeakRss = Math.max(peakRss, process.memoryUsage.rss());
+    await indexerDb.close();
+
+    // 3. Stages, one after the other.
     const stages = { read: 0, decode: 0, rows: 0, encode: 0 };
     let rowCount = 0;
     for (let i = 0; i < files.length; i += CHUNK) {
@@ -83,22 +112,6 @@ async function main(): Promise<void> {
       stages.encode += performance.now() - t;
       rowCount += Object.values(encoded.rowCounts).reduce((a, b) => a + b, 0);
     }
-
-    // 3. End to end through the indexer.
-    const indexerDb = await openDatabase({ url: URL, schema: schemas.indexer });
-    const common = createCommon({ logger: createLogger({ level: "warn", pretty: false }) });
-    peakRss = process.memoryUsage.rss();
-    let t = performance.now();
-    const result = await createIndexer(common, {
-      database: indexerDb,
-      source: localFolderSource(dir),
-      firstCheckpoint: FIRST,
-      lastCheckpoint: FIRST + BigInt(CHECKPOINTS) - 1n,
-      concurrency: CONCURRENCY,
-    }).run();
-    const indexerSeconds = (performance.now() - t) / 1000;
-    const indexerPeakRss = Math.max(peakRss, process.memoryUsage.rss());
-    await indexerDb.close();
 
     // 4. Raw COPY of the same rows into identical tables.
     const copyDb = await openDatabase({ url: URL, schema: schemas.copy });
@@ -147,6 +160,7 @@ async function main(): Promise<void> {
 
     // Report.
     const tx = result.transactions;
+    const kibPerTx = chkBytes / 1024 / tx;
     const stageTotal = stages.read + stages.decode + stages.rows + stages.encode;
     const perTx = (ms: number) => `${((ms * 1000) / tx).toFixed(1)} µs/tx`;
     const txPerSec = tx / indexerSeconds;
