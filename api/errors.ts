@@ -46,11 +46,22 @@ export class ApiError extends BaseError {
   }
 }
 
-/** A 400 naming the parameter. */
+/**
+ * A 400 naming the parameter.
+ *
+ * @example
+ * throw badParameter("from_checkpoint", "from_checkpoint is after to_checkpoint");
+ */
 export function badParameter(parameter: string, message: string, details?: ErrorDetails): ApiError {
   return new ApiError(400, "invalid_parameter", message, { parameter, details });
 }
 
+/**
+ * A 404 for a resource that is not indexed.
+ *
+ * @example
+ * throw notFound("transaction not indexed", { digest });
+ */
 export function notFound(message: string, details?: ErrorDetails): ApiError {
   return new ApiError(404, "not_found", message, { details });
 }
@@ -78,6 +89,9 @@ export const errorResponses = {
 /**
  * Turns a failed zod validation of the query or path into a 400 naming the parameter.
  * Unknown query parameters (strict schemas) get their own code.
+ *
+ * @example
+ * defaultHook: (result) => { if (!result.success) throw fromZodError(result.error, result.target); }
  */
 export function fromZodError(error: ZodError, target: string): ApiError {
   const issue = error.issues[0];
@@ -107,7 +121,12 @@ function jsonDetails(details: ErrorDetails): Record<string, string | number | bo
   return any ? out : undefined;
 }
 
-/** The JSON body of an error response. */
+/**
+ * The JSON body of an error response.
+ *
+ * @example
+ * c.json(errorBody(error, requestId), error.status);
+ */
 export function errorBody(error: ApiError, requestId: string): ErrorBody {
   const details = jsonDetails(error.details);
   return {
@@ -124,6 +143,9 @@ export function errorBody(error: ApiError, requestId: string): ErrorBody {
 /**
  * The app's onError: client errors as they are, anything else as a 500 with the request
  * id, logged with its stack (which never reaches the client).
+ *
+ * @example
+ * app.onError(handleError(logger));
  */
 export function handleError(logger: Logger) {
   return (error: Error, c: Context): Response => {
@@ -141,7 +163,12 @@ export function handleError(logger: Logger) {
   };
 }
 
-/** The 404 for a path no route serves. */
+/**
+ * The 404 for a path no route serves.
+ *
+ * @example
+ * app.notFound(handleNotFound);
+ */
 export function handleNotFound(c: Context): Response {
   const error = new ApiError(404, "not_found", "no such route", { details: { path: c.req.path } });
   return c.json(errorBody(error, requestIdOf(c)), 404);

@@ -19,12 +19,22 @@ const Checkpoint = z.string().openapi({
   example: "100000017",
 });
 
-/** `{ checkpoint, data }` for one resource. */
+/**
+ * `{ checkpoint, data }` for one resource.
+ *
+ * @example
+ * const TransactionResponse = itemEnvelope("TransactionResponse", Transaction);
+ */
 export function itemEnvelope<T extends z.ZodType>(name: string, item: T) {
   return z.object({ checkpoint: Checkpoint, data: item }).openapi(name);
 }
 
-/** `{ checkpoint, data: [...], next_cursor }` for a page of a listing. */
+/**
+ * `{ checkpoint, data: [...], next_cursor }` for a page of a listing.
+ *
+ * @example
+ * const EventPage = listEnvelope("EventPage", Event);
+ */
 export function listEnvelope<T extends z.ZodType>(name: string, item: T) {
   return z
     .object({
@@ -69,6 +79,7 @@ export function encodeBase58(input: Uint8Array): string {
   return out;
 }
 
+/** A bytea column in base58 (digests). @example base58(row.digest) */
 export function base58(value: unknown): string {
   return encodeBase58(bytes(value));
 }
@@ -77,6 +88,7 @@ export function base58OrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : base58(value);
 }
 
+/** A bytea column in base64 (BCS). @example base64(row.contents) */
 export function base64(value: unknown): string {
   const b = bytes(value);
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
@@ -94,6 +106,12 @@ export const Owner = z
   .openapi("Owner");
 export type Owner = z.infer<typeof Owner>;
 
+/**
+ * The owner columns as an Owner, or null for a deleted or wrapped version.
+ *
+ * @example
+ * ownerOf("shared", null, 1n); // { kind: "shared", address: null, initial_shared_version: "1" }
+ */
 export function ownerOf(kind: unknown, address: unknown, initialSharedVersion: unknown): Owner | null {
   if (kind === null || kind === undefined) return null;
   return {

@@ -13,7 +13,12 @@ export const MAX_LANES = 64;
 
 export type PrefixTypeFilter = Exclude<TypeFilter, { kind: "exact" }>;
 
-/** A type prefix as a range `[lo, hi)` in byte order (the text_pattern_ops operators). */
+/**
+ * A type prefix as a range `[lo, hi)` in byte order (the text_pattern_ops operators).
+ *
+ * @example
+ * typeRange({ kind: "module", prefix: "0x…::coin::" }); // ["0x…::coin::", "0x…::coin:;"]
+ */
 export function typeRange(filter: PrefixTypeFilter): [string, string] {
   // ';' sorts right after ':', '=' right after '<'.
   if (filter.kind === "name") return [filter.name, `${filter.name}=`];
@@ -50,6 +55,9 @@ export async function distinctTypes(
 /**
  * The distinct emitting modules of a package in the events table, or null when there are
  * more than MAX_LANES.
+ *
+ * @example
+ * await distinctModules(database, "0x2c8d…"); // ["pool", "vault"]
  */
 export async function distinctModules(database: ApiDatabase, pkg: string): Promise<string[] | null> {
   const rows = await database.query<{ v: string }>(

@@ -56,6 +56,9 @@ export interface PagingContext {
 /**
  * A statement prefix defining the CTE `pin` (columns checkpoint, tx_hi): the lowest
  * watermark of the pipelines, and no row unless every one of them has a watermark.
+ *
+ * @example
+ * const text = `${pinCte(q, ["events", "transactions"])} SELECT … WHERE tx_sequence_number < ${PIN_FROM_CTE.txHi}`;
  */
 export function pinCte(q: Params, pipelines: readonly PipelineName[]): string {
   const names = [...new Set(pipelines)];

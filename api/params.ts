@@ -17,12 +17,22 @@ const IDENTIFIER = /^(?:[A-Za-z][A-Za-z0-9_]*|_[A-Za-z0-9_]+)$/;
 /** Longest type string accepted: far above any real type, low enough to bound the parser. */
 const MAX_TYPE_LENGTH = 4096;
 
-/** Parses `0x…` hex into the canonical address, or null. */
+/**
+ * Parses `0x…` hex into the canonical address, or null.
+ *
+ * @example
+ * parseAddress("0x2"); // "0x000…0002" (64 hex digits)
+ */
 export function parseAddress(value: string): string | null {
   return HEX_ADDRESS.test(value) ? normalizeSuiAddress(value) : null;
 }
 
-/** A Sui address or object id; `0x2` is accepted and widened to 64 hex digits. */
+/**
+ * A Sui address or object id; `0x2` is accepted and widened to 64 hex digits.
+ *
+ * @example
+ * z.object({ sender: address("Sender").optional() }).strict();
+ */
 export function address(description: string) {
   return z
     .string()
@@ -42,7 +52,12 @@ export function address(description: string) {
     });
 }
 
-/** Decodes a base58 digest into its 32 bytes, or null. */
+/**
+ * Decodes a base58 digest into its 32 bytes, or null.
+ *
+ * @example
+ * parseDigest("4c3YE3wdiiU4HGjfy7VKbLfMbGbdNMrymxsBU5hF2EZc")?.length; // 32
+ */
 export function parseDigest(value: string): Uint8Array | null {
   if (value.length < 32 || value.length > 44 || !BASE58.test(value)) return null;
   try {
@@ -53,7 +68,12 @@ export function parseDigest(value: string): Uint8Array | null {
   }
 }
 
-/** A transaction or checkpoint digest in base58 (32 bytes). */
+/**
+ * A transaction or checkpoint digest in base58 (32 bytes).
+ *
+ * @example
+ * z.object({ digest: digest("Transaction digest") });
+ */
 export function digest(description: string) {
   return z
     .string()
@@ -68,14 +88,24 @@ export function digest(description: string) {
     .openapi({ type: "string", description, example: "4c3YE3wdiiU4HGjfy7VKbLfMbGbdNMrymxsBU5hF2EZc" });
 }
 
-/** Parses a decimal u64 that fits a Postgres bigint, or null. */
+/**
+ * Parses a decimal u64 that fits a Postgres bigint, or null.
+ *
+ * @example
+ * parseU64("100000017"); // 100000017n
+ */
 export function parseU64(value: string): bigint | null {
   if (!/^(0|[1-9][0-9]{0,18})$/.test(value)) return null;
   const n = BigInt(value);
   return n <= MAX_U64_IN_DB ? n : null;
 }
 
-/** A sequence number or version, in decimal. */
+/**
+ * A sequence number or version, in decimal.
+ *
+ * @example
+ * z.object({ sequence_number: u64("Checkpoint sequence number") });
+ */
 export function u64(description: string) {
   return z
     .string()
@@ -112,7 +142,12 @@ export const limit = z
 
 export type Order = "asc" | "desc";
 
-/** `asc` or `desc`; chronological lists default to newest first. */
+/**
+ * `asc` or `desc`; chronological lists default to newest first.
+ *
+ * @example
+ * order("desc").parse(undefined); // "desc"
+ */
 export function order(defaultOrder: Order) {
   return z
     .enum(["asc", "desc"])
@@ -127,7 +162,12 @@ export const cursor = z
   .optional()
   .openapi({ type: "string", description: "The `next_cursor` of the previous page, as it was returned" });
 
-/** The paging parameters every list takes. */
+/**
+ * The paging parameters every list takes.
+ *
+ * @example
+ * z.object({ owner: address("Owner"), ...paging("desc") }).strict();
+ */
 export function paging(defaultOrder: Order) {
   return { cursor, limit, order: order(defaultOrder) };
 }
@@ -210,7 +250,12 @@ function formatType(node: TypeNode): string {
   return node.params.length === 0 ? head : `${head}<${node.params.map(formatType).join(",")}>`;
 }
 
-/** A struct type in canonical form (full addresses, no spaces), or null when malformed. */
+/**
+ * A struct type in canonical form (full addresses, no spaces), or null when malformed.
+ *
+ * @example
+ * parseStructType("0x2::coin::Coin<0x2::sui::SUI>"); // "0x0…02::coin::Coin<0x0…02::sui::SUI>"
+ */
 export function parseStructType(value: string): string | null {
   if (value.length > MAX_TYPE_LENGTH || value.trim() !== value) return null;
   const node = parseTypeTag(value);
@@ -230,6 +275,10 @@ export type TypeFilter =
   | { kind: "name"; name: string }
   | { kind: "exact"; type: string };
 
+/**
+ * @example
+ * parseTypeFilter("0x2::coin"); // { kind: "module", prefix: "0x0…02::coin::" }
+ */
 export function parseTypeFilter(value: string): TypeFilter | null {
   if (value.length > MAX_TYPE_LENGTH) return null;
   const parts = value.split("::");
@@ -247,7 +296,12 @@ export function parseTypeFilter(value: string): TypeFilter | null {
   return type.includes("<") ? { kind: "exact", type } : { kind: "name", name: type };
 }
 
-/** The canonical string of a type filter (for cursors and echoing). */
+/**
+ * The canonical string of a type filter (for cursors and echoing).
+ *
+ * @example
+ * typeFilterKey({ kind: "name", name: "0x…::coin::Coin" }); // "0x…::coin::Coin"
+ */
 export function typeFilterKey(filter: TypeFilter): string {
   switch (filter.kind) {
     case "package":
@@ -260,6 +314,12 @@ export function typeFilterKey(filter: TypeFilter): string {
   }
 }
 
+/**
+ * A type filter parameter (see TypeFilter).
+ *
+ * @example
+ * z.object({ type: typeFilter("Event type").optional() });
+ */
 export function typeFilter(description: string) {
   return z
     .string()
@@ -277,6 +337,12 @@ export function typeFilter(description: string) {
     .openapi({ type: "string", description, example: "0x2::coin::Coin<0x2::sui::SUI>" });
 }
 
+/**
+ * One exact struct type, e.g. a coin type.
+ *
+ * @example
+ * z.object({ coin_type: structType("Coin type").optional() });
+ */
 export function structType(description: string) {
   return z
     .string()
@@ -294,6 +360,12 @@ export function structType(description: string) {
 /** `package` or `package::module`: an emitting module filter. */
 export type ModuleFilter = { package: string; module: string | null };
 
+/**
+ * An emitting module: `package` or `package::module`.
+ *
+ * @example
+ * z.object({ module: moduleFilter("Emitting module").optional() });
+ */
 export function moduleFilter(description: string) {
   return z
     .string()

@@ -27,7 +27,12 @@ export class Params {
   }
 }
 
-/** The SQL fragments of a keyset order: comparison towards the next page and sort direction. */
+/**
+ * The SQL fragments of a keyset order: comparison towards the next page and sort direction.
+ *
+ * @example
+ * const { cmp, dir } = direction("desc"); // "<", "DESC"
+ */
 export function direction(order: Order): { cmp: ">" | "<"; dir: "ASC" | "DESC" } {
   return order === "asc" ? { cmp: ">", dir: "ASC" } : { cmp: "<", dir: "DESC" };
 }
@@ -45,17 +50,28 @@ export type PipelineName =
   | "balance_changes"
   | "packages";
 
-/** A column value the drivers hand back as bigint, number or string, as a decimal string. */
+/**
+ * A column value the drivers hand back as bigint, number or string, as a decimal string.
+ *
+ * @example
+ * decimal(2948762578n); // "2948762578"
+ */
 export function decimal(value: unknown): string {
   if (typeof value === "bigint" || typeof value === "number" || typeof value === "string") return String(value);
   throw new TypeError(`expected an integer column, got ${typeof value}`);
 }
 
+/** @example decimalOrNull(null); // null */
 export function decimalOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : decimal(value);
 }
 
-/** A bytea column (Buffer on postgres.js, Uint8Array on PGlite, `\x…` text from a raw cast). */
+/**
+ * A bytea column (Buffer on postgres.js, Uint8Array on PGlite, `\x…` text from a raw cast).
+ *
+ * @example
+ * bytes("\\x0102"); // Uint8Array [1, 2]
+ */
 export function bytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value === "string" && value.startsWith("\\x")) return Buffer.from(value.slice(2), "hex");

@@ -72,6 +72,12 @@ const COLUMNS = [
   .map((c) => `t.${c}`)
   .join(", ");
 
+/**
+ * A transactions row as the API's JSON.
+ *
+ * @example
+ * transactionJson(row).digest; // base58
+ */
 export function transactionJson(row: TransactionRow): Transaction {
   return {
     digest: base58(row.digest),

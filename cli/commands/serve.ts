@@ -32,7 +32,12 @@ export function parsePort(flag: string | undefined, env: string | undefined): nu
   return port;
 }
 
-/** The cursor HMAC key from `$API_CURSOR_SECRET`, or undefined for a random one. */
+/**
+ * The cursor HMAC key from `$API_CURSOR_SECRET`, or undefined for a random one.
+ *
+ * @example
+ * cursorSecretFrom(process.env.API_CURSOR_SECRET);
+ */
 export function cursorSecretFrom(env: string | undefined): Uint8Array | undefined {
   if (env === undefined || env === "") return undefined;
   const bytes = new TextEncoder().encode(env);
@@ -67,6 +72,10 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   common.logger.info("API stopped");
 }
 
+/**
+ * @example
+ * program.addCommand(createServeCommand()); // sui-zk-indexer serve --port 3000
+ */
 export function createServeCommand(): Command {
   return new Command("serve")
     .description("Serve the query API for dApps over HTTP (OpenAPI document at /openapi.json)")
