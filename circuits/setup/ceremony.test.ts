@@ -8,6 +8,7 @@ import { verifyGroth16 } from "../../settler/groth16/verifier.ts";
 import { buildTinyCircuit, type TinyCircuit } from "../test/tiny-circuit.ts";
 import { applyBeacon, contribute, devSetup, exportSetupVerifyingKey, initSetup } from "./ceremony.ts";
 import { buildDevPtau, ensureDevPtau } from "./dev-ptau.ts";
+import { ensureDevSetup } from "./dev-setup-cache.ts";
 import { hashFile } from "./hash.ts";
 import { MANIFEST_FILE, readManifest, zkeyChain, type SetupManifest } from "./manifest.ts";
 import { loadProvingSetup, proveBatch } from "./prove.ts";
@@ -186,5 +187,19 @@ describe("the --dev setup", () => {
     expect(verifyOutput).toMatch(/INSECURE DEV SETUP/);
     const operator = await stderrOf(() => readManifest(join(work, "ceremony"), "proving"));
     expect(operator).toBe("");
+  });
+
+  it("is cached per circuit: the second request reuses the first setup", async () => {
+    const cacheDir = join(work, "setup-cache");
+    let first: Awaited<ReturnType<typeof ensureDevSetup>> | undefined;
+    await stderrOf(async () => {
+      first = await ensureDevSetup({ r1csPath: tiny.r1cs, wasmPath: tiny.wasm, cacheDir });
+    });
+    expect(first!.cached).toBe(false);
+    const again = await stderrOf(async () => {
+      const second = await ensureDevSetup({ r1csPath: tiny.r1cs, wasmPath: tiny.wasm, cacheDir });
+      expect(second).toMatchObject({ cached: true, dir: first!.dir, zkeyPath: first!.zkeyPath });
+    });
+    expect(again).toMatch(/INSECURE DEV SETUP/);
   });
 });
