@@ -108,12 +108,24 @@ export function createColumnarEncoder<T extends PgTable>(table: T): ColumnarEnco
       return { sql, params };
     },
     encodeInto(rows, data) {
+      // Consecutive rows repeat values (checkpoint, transaction number, timestamp, sender):
+      // reuse the last encoding of each column instead of converting again.
+      const lastValue: unknown[] = new Array(width).fill(undefined);
+      const lastText: (string | null)[] = new Array(width).fill(null);
       for (const row of rows) {
         const record = row as Record<string, unknown>;
         for (let i = 0; i < width; i++) {
-          const spec = specs[i]!;
-          const value = record[spec.key];
-          data[i]!.push(value === null || value === undefined ? null : spec.encode(value));
+          const value = record[specs[i]!.key];
+          if (value === null || value === undefined) {
+            data[i]!.push(null);
+          } else if (value === lastValue[i]) {
+            data[i]!.push(lastText[i]!);
+          } else {
+            const text = specs[i]!.encode(value);
+            lastValue[i] = value;
+            lastText[i] = text;
+            data[i]!.push(text);
+          }
         }
       }
     },
