@@ -1,7 +1,8 @@
 /**
- * Test support for the API: a database indexed from the real fixture checkpoints through
- * the real decoder, pipelines and committer (one commit per checkpoint, since the fixture
- * checkpoints are not consecutive), and a JSON request helper.
+ * Test support for the API: databases indexed from the real fixture checkpoints by the
+ * real indexer (sparse plan over the fixture folder), hand-built checkpoints committed
+ * through the real pipelines and committer, the DeepBook snapshot oracle, and a JSON
+ * request helper.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +12,10 @@ import { decodeChk, readChkHeader } from "../indexer/decode/chk.ts";
 import type { CheckpointModel } from "../indexer/model.ts";
 import { processCheckpoint, type PipelineName } from "../indexer/pipelines/index.ts";
 import { createCommitter } from "../indexer/commit/committer.ts";
+import { listPlan } from "../indexer/ingest/checkpoint-plan.ts";
+import { createIndexer } from "../indexer/ingest/indexer.ts";
+import { localFolderSource } from "../indexer/sources/index.ts";
+import { createTestCommon } from "../common/context.ts";
 import { readWatermarks } from "../indexer/commit/watermarks.ts";
 import type { ApiApp } from "./context.ts";
 
@@ -70,8 +75,9 @@ const ALL_PIPELINES: PipelineName[] = [
 ];
 
 /**
- * Indexes the given fixture checkpoints (ascending, above the current watermarks, of one
- * network) into the database, each in its own commit with its watermarks.
+ * Indexes the given fixture checkpoints (ascending, of one network) with the real ingest:
+ * the indexer over the fixture folder with an explicit sparse plan, resuming after the
+ * database's watermarks. Returns the decoded checkpoints, for expectations.
  *
  * @example
  * await indexFixtures(database, fixtureNetworks()[0]!.slice(0, 5));
@@ -81,9 +87,16 @@ export async function indexFixtures(
   sequenceNumbers: readonly bigint[],
   pipelines: readonly PipelineName[] = ALL_PIPELINES,
 ): Promise<CheckpointModel[]> {
-  const checkpoints = sequenceNumbers.map(fixtureCheckpoint);
-  await indexCheckpoints(database, checkpoints, pipelines);
-  return checkpoints;
+  const result = await createIndexer(createTestCommon(), {
+    database,
+    source: localFolderSource(fixtureCheckpointsDir()),
+    plan: listPlan(sequenceNumbers),
+    pipelines,
+  }).run();
+  if (result.checkpoints !== sequenceNumbers.length) {
+    throw new Error(`indexed ${result.checkpoints} of ${sequenceNumbers.length} fixture checkpoints`);
+  }
+  return sequenceNumbers.map(fixtureCheckpoint);
 }
 
 /**
