@@ -103,6 +103,13 @@ describe.each(databaseKinds)("API errors on %s", (kind) => {
     expect(response.headers.get("x-request-id")).toBe(body.request_id);
   });
 
+  it("says when a parameter is missing or repeated", async () => {
+    const missing = await getJson<ErrorJson>(app, "/v1/balance-changes");
+    expect(missing.body.error.message).toBe("owner: required");
+    const repeated = await getJson<ErrorJson>(app, "/v1/transactions?limit=1&limit=2");
+    expect(repeated.body.error.message).toBe("limit: given more than once");
+  });
+
   it("answers an unsupported method with a JSON 404", async () => {
     const response = await app.request("/v1/transactions", { method: "POST", body: "{}" });
     expect(response.status).toBe(404);

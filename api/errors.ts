@@ -103,7 +103,13 @@ export function fromZodError(error: ZodError, target: string): ApiError {
     });
   }
   const parameter = issue.path.map(String).join(".") || undefined;
-  const message = issue.code === "invalid_type" && issue.input === undefined ? "required" : issue.message;
+  let message = issue.message;
+  if (issue.code === "invalid_type") {
+    // zod 4 leaves the input out of issues: the message says what was received.
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    if (received === "undefined") message = "required";
+    else if (received === "array") message = "given more than once";
+  }
   return new ApiError(400, "invalid_parameter", parameter ? `${parameter}: ${message}` : message, {
     parameter,
     details: error.issues.length > 1 ? { issues: error.issues.length } : undefined,
