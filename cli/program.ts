@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createCircuitsCommand } from "./commands/circuits.ts";
 import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
+import { createStartCommand } from "./commands/start.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
 
 /**
@@ -13,6 +14,7 @@ export function createProgram(): Command {
     .description("Index Sui checkpoints into Postgres and settle the indexed state with Groth16 proofs")
     .showHelpAfterError();
   // Commands, one line each:
+  program.addCommand(createStartCommand());
   program.addCommand(createIndexCommand());
   program.addCommand(createVerifyProofCommand());
   program.addCommand(createCircuitsCommand());
