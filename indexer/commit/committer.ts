@@ -101,9 +101,13 @@ export function createCommitter(
       }));
       try {
         await database.transaction(async (tx) => {
-          for (const table of payload.tables) await insertChunked(tx, table.encoder, table.data);
-          if (payload.objects) await writeLiveObjects(tx, payload.objects);
-          await advanceWatermarks(tx, updates);
+          // Every statement is sent at once (postgres.js pipelines them on the transaction's
+          // connection): the server never waits for this thread between statements.
+          const statements: Promise<unknown>[] = [];
+          for (const table of payload.tables) statements.push(...insertChunked(tx, table.encoder, table.data));
+          if (payload.objects) statements.push(...writeLiveObjects(tx, payload.objects));
+          statements.push(advanceWatermarks(tx, updates));
+          await settleInOrder(statements);
         });
       } catch (error) {
         throw classifyDatabaseError(error, batch);
@@ -172,26 +176,38 @@ export function encodeBatch(batch: readonly IndexedCheckpoint[]): EncodedBatch {
   };
 }
 
-async function insertChunked(tx: SqlTransaction, encoder: ColumnarEncoder<unknown>, data: ColumnData[], suffix?: string): Promise<void> {
+/** Starts the statements inserting `data` (cut at ROWS_PER_STATEMENT rows); does not wait for them. */
+function insertChunked(tx: SqlTransaction, encoder: ColumnarEncoder<unknown>, data: ColumnData[], suffix?: string): Promise<unknown>[] {
   const rows = data[0]?.length ?? 0;
+  const started: Promise<unknown>[] = [];
   for (let i = 0; i < rows; i += ROWS_PER_STATEMENT) {
     const chunk = rows <= ROWS_PER_STATEMENT ? data : data.map((column) => column.slice(i, i + ROWS_PER_STATEMENT));
     const { sql, params } = encoder.statement(chunk, suffix);
-    await tx.query(sql, params);
+    started.push(tx.query(sql, params));
   }
+  return started;
 }
 
 /** Net deletes, then net upserts (disjoint sets: each object's last state in the batch). */
-async function writeLiveObjects(tx: SqlTransaction, changes: LiveObjectChanges): Promise<void> {
+function writeLiveObjects(tx: SqlTransaction, changes: LiveObjectChanges): Promise<unknown>[] {
+  const started: Promise<unknown>[] = [];
   for (let i = 0; i < changes.deletes.length; i += ROWS_PER_STATEMENT) {
-    await tx.query(`DELETE FROM objects WHERE object_id = ANY($1::text[])`, [
-      changes.deletes.slice(i, i + ROWS_PER_STATEMENT),
-    ]);
+    started.push(tx.query(`DELETE FROM objects WHERE object_id = ANY($1::text[])`, [changes.deletes.slice(i, i + ROWS_PER_STATEMENT)]));
   }
-  if (changes.upserts.length === 0) return;
+  if (changes.upserts.length === 0) return started;
   const data = encoders.objects.empty();
   encoders.objects.encodeInto(changes.upserts, data);
-  await insertChunked(tx, encoders.objects as ColumnarEncoder<unknown>, data, upsertObjectsSuffix);
+  return [...started, ...insertChunked(tx, encoders.objects as ColumnarEncoder<unknown>, data, upsertObjectsSuffix)];
+}
+
+/**
+ * Waits for every statement, then throws the first failure in statement order: after a
+ * failure the later statements fail too ("transaction is aborted"), which says nothing.
+ */
+async function settleInOrder(statements: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(statements);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** Postgres SQLSTATE classes worth retrying: connection, transaction rollback, resources, shutdown. */

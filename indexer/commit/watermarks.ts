@@ -95,25 +95,30 @@ export interface WatermarkUpdate {
  * rolls back instead of writing rows twice.
  */
 export async function advanceWatermarks(tx: SqlTransaction, updates: readonly WatermarkUpdate[]): Promise<void> {
-  for (const { pipeline, previous, next } of updates) {
-    const params = [pipeline, next.epochHi, next.checkpointHiInclusive, next.txHi, next.timestampMsHi];
-    const rows =
-      previous === null
-        ? await tx.query(
+  // Sent together (pipelined), checked together.
+  const results = await Promise.all(
+    updates.map(({ pipeline, previous, next }) => {
+      const params = [pipeline, next.epochHi, next.checkpointHiInclusive, next.txHi, next.timestampMsHi];
+      return previous === null
+        ? tx.query(
             `INSERT INTO watermarks (pipeline, epoch_hi, checkpoint_hi_inclusive, tx_hi, timestamp_ms_hi)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (pipeline) DO NOTHING RETURNING pipeline`,
             params,
           )
-        : await tx.query(
+        : tx.query(
             `UPDATE watermarks SET epoch_hi = $2, checkpoint_hi_inclusive = $3, tx_hi = $4, timestamp_ms_hi = $5,
                updated_at = now()
              WHERE pipeline = $1 AND checkpoint_hi_inclusive = $6 RETURNING pipeline`,
             [...params, previous],
           );
+    }),
+  );
+  results.forEach((rows, i) => {
     if (rows.length !== 1) {
+      const { pipeline, previous, next } = updates[i]!;
       throw new NonRetryableError("Watermark moved under this indexer: is another one running?", {
         details: { pipeline, expected: previous ?? "none", next: next.checkpointHiInclusive },
       });
     }
-  }
+  });
 }
