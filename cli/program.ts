@@ -3,6 +3,7 @@ import { createCircuitsCommand } from "./commands/circuits.ts";
 import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
 import { createStartCommand } from "./commands/start.ts";
+import { createVerifyCommand } from "./commands/verify.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
 
 /**
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   // Commands, one line each:
   program.addCommand(createStartCommand());
   program.addCommand(createIndexCommand());
+  program.addCommand(createVerifyCommand());
   program.addCommand(createVerifyProofCommand());
   program.addCommand(createCircuitsCommand());
   program.addCommand(createServeCommand());
