@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { fixturesDir, projectRoot } from "../../common/fixtures.ts";
 import { toHex } from "../../settler/groth16/bytes.ts";
 import { g1ToSnarkjs, g2ToSnarkjs } from "../../settler/groth16/snarkjs.ts";
 import { decodeProof, decodePublicInputs, decodeVerifyingKey } from "../../settler/groth16/sui-format.ts";
 import { parseSuiVectors, type RawKeyVector } from "../../settler/groth16/sui-vectors.ts";
-import { EXIT_INVALID, EXIT_USAGE, EXIT_VALID, runVerifyProof } from "./verify-proof.ts";
+import { EXIT_INVALID, EXIT_USAGE, EXIT_VALID, createVerifyProofCommand, runVerifyProof } from "./verify-proof.ts";
 
 const vectors = parseSuiVectors(readFileSync(join(fixturesDir(), "groth16", "sui_groth16_vectors.txt"), "utf8"));
 const raw = vectors.groth16.filter((v): v is RawKeyVector => v.kind === "raw");
@@ -114,25 +114,32 @@ describe("verify-proof", () => {
     }
   });
 
-  it("sets the process exit code 0, 1 and 2 through the real command line", () => {
+  it("the command sets process.exitCode from the verdict (1 for invalid)", async () => {
+    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const writeErr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const args = ["--vk", toHex(v1.vk), "--public-inputs", toHex(v3.publicInputs), "--proof", toHex(v1.proof)];
+      await createVerifyProofCommand().parseAsync(args, { from: "user" });
+      expect(process.exitCode).toBe(EXIT_INVALID);
+      await createVerifyProofCommand().parseAsync(["--vk", toHex(v1.vk), "--public-inputs", "0x1", "--proof", toHex(v1.proof)], { from: "user" });
+      expect(process.exitCode).toBe(EXIT_USAGE);
+    } finally {
+      write.mockRestore();
+      writeErr.mockRestore();
+      process.exitCode = 0;
+    }
+  });
+
+  // Two runs of the real command line (each start loads every command: slow on a busy
+  // machine): the exit code set by the action and the one for a usage error commander finds.
+  it("sets the process exit code through the real command line: 0 valid, 2 usage error", () => {
     const cli = join(projectRoot, "bin", "sui-zk-indexer.js");
     const exec = (args: string[]) => spawnSync(process.execPath, [cli, "verify-proof", ...args], { cwd: projectRoot, encoding: "utf8" });
-    const args = (v: RawKeyVector, publicInputs = toHex(v.publicInputs)) => [
-      "--vk",
-      toHex(v.vk),
-      "--public-inputs",
-      publicInputs,
-      "--proof",
-      toHex(v.proof),
-    ];
-    const valid = exec(args(v1));
+    const args = ["--vk", toHex(v1.vk), "--public-inputs", toHex(v1.publicInputs), "--proof", toHex(v1.proof)];
+    const valid = exec(args);
     expect([valid.status, valid.stdout]).toEqual([0, "valid\n"]);
-    const invalid = exec(args(v1, toHex(v3.publicInputs)));
-    expect([invalid.status, invalid.stdout]).toEqual([1, "invalid\n"]);
-    const malformed = exec(args(v1, "nothex"));
-    expect(malformed.status).toBe(2);
-    expect(malformed.stderr).toMatch(/--public-inputs is not valid hex/);
-    const unknownOption = exec([...args(v1), "--bogus"]);
+    const unknownOption = exec([...args, "--bogus"]);
     expect(unknownOption.status).toBe(2);
-  });
+    expect(unknownOption.stderr).toMatch(/unknown option '--bogus'/);
+  }, 300_000);
 });
