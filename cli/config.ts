@@ -6,7 +6,7 @@
  * A config file default-exports `defineConfig({ … })`:
  *
  * ```ts
- * import { defineConfig } from "./cli/config.ts";
+ * import { defineConfig } from "./cli/define-config.ts";
  * export default defineConfig({ network: "testnet", pipelines: ["checkpoints", "events"], port: 8080 });
  * ```
  *
@@ -37,58 +37,10 @@ export const NETWORKS = {
   testnet: { grpc: SUI_GRPC_ENDPOINTS.testnet, checkpointStore: "https://checkpoints.testnet.sui.io" },
 } as const;
 
+export { defineConfig, type SuiZkIndexerConfig } from "./define-config.ts";
+
 export const DEFAULT_CONFIG_FILE = "sui-zk-indexer.config.ts";
 export const DEFAULT_READY_MAX_LAG = 20;
-
-/** The config file's shape: every field optional, each the same as the flag of that name. */
-export interface SuiZkIndexerConfig {
-  /** "mainnet" (default) or "testnet": picks the default full node and checkpoint store. */
-  network?: string;
-  grpc?: {
-    /** Full node URL, `https://host:443` (TLS) or `http://host:port`. */
-    url?: string;
-    /** Metadata sent with every call, e.g. `{ "x-api-key": "…" }`. */
-    headers?: Record<string, string>;
-    username?: string;
-    password?: string;
-    /** Follow the tip with SubscribeCheckpoints (default true). */
-    subscribe?: boolean;
-  };
-  /** Checkpoint store for history the node pruned (default: the network's), or the only source when no gRPC is set. */
-  remoteStore?: string;
-  /** Index a local folder of checkpoint files instead of a network. */
-  fromDir?: string;
-  /** Where pipelines without a watermark start: a sequence number, or "tip" (default with gRPC). */
-  firstCheckpoint?: number | bigint | "tip";
-  lastCheckpoint?: number | bigint;
-  packages?: string[];
-  /** The pipelines this process owns (default: all). */
-  pipelines?: PipelineName[];
-  /** When another process owns one of them: "wait" (default) or "exit". */
-  onLocked?: OnLocked;
-  concurrency?: number;
-  /** Lowest adaptive fetch concurrency (default 2). */
-  minConcurrency?: number;
-  batchCheckpoints?: number;
-  batchRows?: number;
-  port?: number;
-  host?: string;
-  /** /ready answers 200 once every pipeline is within this many checkpoints of the tip (default 20). */
-  readyMaxLag?: number;
-  databaseUrl?: string;
-  databaseSchema?: string;
-  dataDir?: string;
-}
-
-/**
- * Types a config file.
- *
- * @example
- * export default defineConfig({ network: "testnet", port: 8080 });
- */
-export function defineConfig(config: SuiZkIndexerConfig): SuiZkIndexerConfig {
-  return config;
-}
 
 const u64 = z.union([z.number().int().nonnegative(), z.bigint().nonnegative()]).transform((v) => BigInt(v));
 const configSchema = z
@@ -144,6 +96,8 @@ export async function loadConfigFile(path?: string, cwd = process.cwd()): Promis
   try {
     const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
     loaded = module.default;
+    // Outside an ESM package the file loads as CommonJS, and its default export one level down.
+    if (loaded && typeof loaded === "object" && "default" in loaded) loaded = (loaded as { default: unknown }).default;
   } catch (error) {
     throw new NonRetryableError("Cannot load config file", { cause: error, details: { file, reason: (error as Error).message } });
   }
