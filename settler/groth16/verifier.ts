@@ -8,6 +8,7 @@
  * give false (Sui's native returns false too, except for more than 8 public inputs, where it
  * aborts; that is also false here).
  */
+import { toHex } from "./bytes.ts";
 import { Fq12Field, G1, pairingProduct, type G1Point } from "./curve.ts";
 import {
   decodePreparedVerifyingKey,
@@ -54,6 +55,21 @@ export function preparePoints(vk: VerifyingKeyPoints): PreparedVerifyingKeyPoint
     gammaNeg: vk.gamma.negate(),
     deltaNeg: vk.delta.negate(),
   };
+}
+
+// Auditors verify many proofs under one key: keep the last few prepared keys (decoding checks
+// three G2 subgroups and e(alpha, beta) is a pairing). Keyed by the exact bytes.
+const PREPARED_CACHE_SIZE = 8;
+const preparedCache = new Map<string, PreparedVerifyingKeyPoints>();
+
+function preparedFromBytes(vk: Uint8Array): PreparedVerifyingKeyPoints {
+  const key = toHex(vk);
+  const hit = preparedCache.get(key);
+  if (hit) return hit;
+  const prepared = preparePoints(decodeVerifyingKey(vk));
+  if (preparedCache.size >= PREPARED_CACHE_SIZE) preparedCache.delete(preparedCache.keys().next().value!);
+  preparedCache.set(key, prepared);
+  return prepared;
 }
 
 /**
@@ -111,12 +127,12 @@ function verdict(run: () => boolean, mismatch: string): Groth16Verdict {
  */
 export function checkGroth16({ vk, publicInputs, proof }: Groth16Bytes): Groth16Verdict {
   return verdict(() => {
-    const key = decodeVerifyingKey(vk);
+    const key = preparedFromBytes(vk);
     const inputs = decodePublicInputs(publicInputs);
     if (inputs.length + 1 !== key.ic.length) {
       throw new Error(`${inputs.length} public inputs for a key with ${key.ic.length - 1}`);
     }
-    return verifyPoints(preparePoints(key), inputs, decodeProof(proof));
+    return verifyPoints(key, inputs, decodeProof(proof));
   }, "the pairing check failed");
 }
 
