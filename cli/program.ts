@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { createCircuitsCommand } from "./commands/circuits.ts";
+import { createDemoCommand } from "./commands/demo.ts";
 import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
 import { createStartCommand } from "./commands/start.ts";
@@ -21,5 +22,6 @@ export function createProgram(): Command {
   program.addCommand(createVerifyProofCommand());
   program.addCommand(createCircuitsCommand());
   program.addCommand(createServeCommand());
+  program.addCommand(createDemoCommand());
   return program;
 }

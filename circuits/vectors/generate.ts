@@ -171,11 +171,14 @@ export async function generateSettlementVectors(
  * checkSettlementVectors(JSON.parse(text)); // throws naming the batch otherwise
  */
 export function checkSettlementVectors(json: SettlementVectorsJson): void {
-  const vk = Buffer.from(json.vk, "hex");
+  // Copies into plain Uint8Arrays: Buffer.slice is a view, and the verifier's decoders
+  // slice and clear flag bits (settler/groth16/arkworks.ts takeFlags).
+  const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
+  const vk = bytes(json.vk);
   json.batches.forEach((b, i) => {
     const publicInputs = settlePublicInputs(b);
     if (toHex(publicInputs) !== b.publicInputs) throw new NonRetryableError("publicInputs differ from the batch fields", { details: { batch: i } });
-    if (!verifyGroth16({ vk, publicInputs, proof: Buffer.from(b.proof, "hex") })) {
+    if (!verifyGroth16({ vk, publicInputs, proof: bytes(b.proof) })) {
       throw new NonRetryableError("proof does not verify", { details: { batch: i } });
     }
     const next = json.batches[i + 1];

@@ -63,6 +63,7 @@ describe.each(databaseKinds)("settle init on %s", (kind) => {
     expect(result.devSetup).toBe(true);
     const settings = (await readSettings(database))!;
     expect([settings.registryId, settings.packageId]).toEqual([result.registryId, double.packageId]);
+    expect(result.settings.registryId).toBe(result.registryId);
     const registry = double.registry(result.registryId);
     expect(BigInt(registry.next_cursor)).toBe(encodeCursor(1000n, 0n));
     expect(BigInt(registry.max_span)).toBe(50n);

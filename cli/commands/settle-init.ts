@@ -14,7 +14,7 @@ import { BaseError, NonRetryableError } from "../../common/errors.ts";
 import { warnInsecureDevSetup } from "../../circuits/setup/dev-warning.ts";
 import { openDatabase, type Database } from "../../schema/db.ts";
 import { configureSettlement } from "../../settler/pipeline/configure.ts";
-import type { SettlementSettings } from "../../settler/pipeline/settings.ts";
+import { readSettings, type SettlementSettings } from "../../settler/pipeline/settings.ts";
 import { openSuiChain } from "../../settler/poster/sui-factory.ts";
 import { ensureDevSetup } from "../../settler/prover/dev-setup.ts";
 import { loadSetupArtifacts } from "../../settler/prover/setup-artifacts.ts";
@@ -68,7 +68,8 @@ export async function runSettleInit(common: Common, database: Database, flags: S
       gasBudget: sui.gasBudget,
       ...(sui.gasPrice !== undefined ? { gasPrice: sui.gasPrice } : {}),
     });
-    return { ...result, settings, devSetup: dev };
+    // Re-read: the registry and package are recorded now.
+    return { ...result, settings: (await readSettings(database)) ?? settings, devSetup: dev };
   } finally {
     chain.close();
   }
