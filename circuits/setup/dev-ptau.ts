@@ -25,7 +25,8 @@ import { captureSnarkjsLogger } from "./snarkjs-runtime.ts";
 export const DEV_BEACON_HASH = createHash("sha256").update("sui-zk-indexer INSECURE dev powers of tau").digest("hex");
 /** snarkjs's smallest allowed iteration exponent. */
 export const DEV_BEACON_ITERATIONS_EXP = 10;
-export const DEV_PTAU_MAX_POWER = 20;
+// The dev builder holds the file in memory: 2^18 is about 400 MB of points at peak.
+export const DEV_PTAU_MAX_POWER = 18;
 
 export type DevPhase2Method = "known-tau" | "snarkjs";
 

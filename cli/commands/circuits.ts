@@ -19,7 +19,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { createCommon } from "../../common/context.ts";
 import type { Logger } from "../../common/logger.ts";
 import { applyBeacon, contribute, devSetup, exportSetupVerifyingKey, initSetup } from "../../circuits/setup/ceremony.ts";
-import { ensureDevPtau, type DevPhase2Method } from "../../circuits/setup/dev-ptau.ts";
+import { DEV_PTAU_MAX_POWER, ensureDevPtau, type DevPhase2Method } from "../../circuits/setup/dev-ptau.ts";
 import { loadProvingSetup, proveBatch } from "../../circuits/setup/prove.ts";
 import { releaseSnarkjs } from "../../circuits/setup/snarkjs-runtime.ts";
 import { verifySetup } from "../../circuits/setup/verify-setup.ts";
@@ -173,7 +173,7 @@ function devCommand(): Command {
     .requiredOption("--dir <dir>", "the setup folder")
     .requiredOption("--r1cs <file>", "the circuit's .r1cs")
     .option("--wasm <file>", "the circuit's witness generator")
-    .option("--power <n>", "ptau power (default: the smallest that fits)", integer("--power", 1, 20))
+    .option("--power <n>", "ptau power (default: the smallest that fits)", integer("--power", 1, DEV_PTAU_MAX_POWER))
     .option("--name <name>", "circuit name to record")
     .addOption(phase2Option())
     .action((flags: { dir: string; r1cs: string; wasm?: string; power?: number; name?: string; phase2: DevPhase2Method }) =>
@@ -197,7 +197,7 @@ function devCommand(): Command {
 function devPtauCommand(): Command {
   return new Command("dev-ptau")
     .description("INSECURE: build (or find cached) the dev powers of tau of 2^power under .cache/ptau; prints its path")
-    .requiredOption("--power <n>", "ptau power", integer("--power", 1, 20))
+    .requiredOption("--power <n>", "ptau power", integer("--power", 1, DEV_PTAU_MAX_POWER))
     .addOption(phase2Option())
     .action((flags: { power: number; phase2: DevPhase2Method }) =>
       run(async (logger) => {
