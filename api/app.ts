@@ -15,6 +15,7 @@ import { registerBalanceChangeRoutes } from "./routes/balance-changes.ts";
 import { registerCheckpointRoutes } from "./routes/checkpoints.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerObjectRoutes } from "./routes/objects.ts";
+import { registerSettlementRoutes } from "./routes/settlements.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTransactionRoutes } from "./routes/transactions.ts";
 import type { ApiDatabase } from "./sql.ts";
@@ -71,6 +72,7 @@ export function createApi(options: CreateApiOptions): ApiApp {
   registerEventRoutes(app, ctx);
   registerObjectRoutes(app, ctx);
   registerBalanceChangeRoutes(app, ctx);
+  registerSettlementRoutes(app, ctx);
   registerStatusRoutes(app, ctx, common.metrics);
 
   // The document is generated once, on first request, from the routes' own zod schemas

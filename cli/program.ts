@@ -3,6 +3,7 @@ import { createCircuitsCommand } from "./commands/circuits.ts";
 import { createDemoCommand } from "./commands/demo.ts";
 import { createIndexCommand } from "./commands/index.ts";
 import { createServeCommand } from "./commands/serve.ts";
+import { createSettleCommand } from "./commands/settle.ts";
 import { createStartCommand } from "./commands/start.ts";
 import { createVerifyCommand } from "./commands/verify.ts";
 import { createVerifyProofCommand } from "./commands/verify-proof.ts";
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   program.addCommand(createVerifyProofCommand());
   program.addCommand(createCircuitsCommand());
   program.addCommand(createServeCommand());
+  program.addCommand(createSettleCommand());
   program.addCommand(createDemoCommand());
   return program;
 }

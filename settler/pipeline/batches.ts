@@ -113,7 +113,8 @@ export interface BatchRepository {
   noteError(batch: bigint, error: string): Promise<void>;
 }
 
-interface BatchRow extends Record<string, unknown> {
+/** A settlement_batches row as BATCH_COLUMNS selects it. */
+export interface BatchRow extends Record<string, unknown> {
   id: bigint;
   batch: bigint;
   state: BatchState;
