@@ -247,3 +247,51 @@ describe("verify --registry: settlements found in checkpoints and held to proofs
     expect(bad.failures[0]!.reason).toMatch(/certificate/);
   });
 });
+
+describe("verify --registry: key rotations", () => {
+  const rotateAfterFirst = (vk: Uint8Array, effectiveEpoch: bigint) => {
+    const first = settlements[0]!;
+    return [
+      first,
+      { propose: { vk, trackingConfig: creation.trackingConfig, effectiveEpoch } },
+      { apply: { vk, trackingConfig: creation.trackingConfig, fromCursor: first.toCursor, afterBatch: first.batch } },
+      ...settlements.slice(1),
+    ];
+  };
+  const epoch = (): bigint => data.checkpoints[0]!.epoch;
+
+  it("passes a rotation to the same key applied at its effective epoch", async () => {
+    const h = writeHistory(join(work, "rotation-same"), data, creation, rotateAfterFirst(creation.vk, epoch()));
+    const report = await audit(h);
+    expect(report.failures.map(describeSettlementFailure)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.batches).toHaveLength(honest.length);
+  });
+
+  it("verifies batches under the key in force: the old one before the rotation, the new one after", async () => {
+    // Another well-formed key: gamma and delta swapped (both G2 points).
+    const other = creation.vk.slice();
+    other.set(creation.vk.subarray(160, 224), 96);
+    other.set(creation.vk.subarray(96, 160), 160);
+    const h = writeHistory(join(work, "rotation-other"), data, creation, rotateAfterFirst(other, epoch()));
+    const report = await audit(h);
+    expect(report.ok).toBe(false);
+    expect(report.batches[0]!.status).toBe("ok");
+    expect(report.failures[0]!.check).toBe("proof");
+    expect(report.failures[0]!.batch).toBe(2n);
+    expect(report.batches.slice(1).every((b) => b.failures.some((f) => f.check === "proof"))).toBe(true);
+    // The data still matches: only the key changed.
+    expect(report.failures.some((f) => f.check === "recompute")).toBe(false);
+  });
+
+  it("refuses a rotation applied before its effective epoch, naming the checkpoint", async () => {
+    const h = writeHistory(join(work, "rotation-early"), data, creation, rotateAfterFirst(creation.vk, epoch() + 7n));
+    const report = await audit(h);
+    expect(report.ok).toBe(false);
+    const first = report.failures[0]!;
+    expect(first.check).toBe("admin");
+    expect(first.field).toBe("KeyRotationApplied.epoch");
+    expect(first.checkpoint).toBe(h.settledIn[0]! + 2n);
+    expect(describeSettlementFailure(first)).toMatch(/^checkpoint \d+: admin check failed at KeyRotationApplied\.epoch/);
+  });
+});

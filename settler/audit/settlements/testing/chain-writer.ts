@@ -25,7 +25,7 @@ import {
   type EventInput,
 } from "../../../../indexer/synthetic/encoder.ts";
 import { contentsWithId, rebateFor, seal, u64Bytes, type LiveObject } from "../../../../indexer/synthetic/world.ts";
-import { RegistryCreatedBcs, SettledBcs } from "../../../sui/registry-calls.ts";
+import { KeyRotationAppliedBcs, KeyRotationProposedBcs, RegistryCreatedBcs, SettledBcs } from "../../../sui/registry-calls.ts";
 
 export interface RegistryCreation {
   vk: Uint8Array;
@@ -50,6 +50,22 @@ export interface SettlementWrite {
   proof: Uint8Array;
 }
 
+/** A key rotation as the admin proposes it (the test picks the effective epoch). */
+export interface RotationProposal {
+  vk: Uint8Array;
+  trackingConfig: Uint8Array;
+  effectiveEpoch: bigint;
+}
+
+/** The KeyRotationApplied event's fields that depend on the registry's state. */
+export interface RotationApplied {
+  vk: Uint8Array;
+  trackingConfig: Uint8Array;
+  /** The registry's next cursor and batch count when applied. */
+  fromCursor: bigint;
+  afterBatch: bigint;
+}
+
 export interface ChainWriter {
   readonly packageId: string;
   readonly registryId: string;
@@ -57,6 +73,10 @@ export interface ChainWriter {
   create(creation: RegistryCreation): { sequenceNumber: bigint; chk: Uint8Array };
   /** Appends a checkpoint with one settle transaction. */
   settle(write: SettlementWrite): { sequenceNumber: bigint; chk: Uint8Array };
+  /** Appends a checkpoint with `propose_key_rotation`. */
+  proposeRotation(proposal: RotationProposal): { sequenceNumber: bigint; chk: Uint8Array };
+  /** Appends a checkpoint with `apply_key_rotation`; later Settled events carry the new key's hash. */
+  applyRotation(applied: RotationApplied): { sequenceNumber: bigint; chk: Uint8Array };
 }
 
 function blake2b256(bytes: Uint8Array): Uint8Array {
@@ -97,6 +117,8 @@ export function createChainWriter(after: CheckpointModel, options: { packageId: 
   let registry: LiveObject | null = null;
   let registryInitialVersion = 0n;
   let settlerCap: LiveObject | null = null;
+  let adminCap: LiveObject | null = null;
+  let trackingHash: Uint8Array = new Uint8Array(32);
   let vkHash: Uint8Array = new Uint8Array(32);
   const registryId = freshId();
   const adminCapId = freshId();
@@ -123,7 +145,7 @@ export function createChainWriter(after: CheckpointModel, options: { packageId: 
       gasBudget: 100_000_000n,
     });
     const digest = suiDigest("TransactionData", dataBcs);
-    const inputVersions = [gas.version, registry?.version ?? 0n, settlerCap?.version ?? 0n];
+    const inputVersions = [gas.version, registry?.version ?? 0n, settlerCap?.version ?? 0n, adminCap?.version ?? 0n];
     const lamport = inputVersions.reduce((a, b) => (b > a ? b : a), 0n) + 1n;
     const changes = write(lamport, digest).sort((a, b) => (a.after.id < b.after.id ? -1 : 1));
     const eventsBcs = events.length > 0 ? encodeEvents(events) : null;
@@ -225,6 +247,7 @@ export function createChainWriter(after: CheckpointModel, options: { packageId: 
         { kind: "transferObjects", objects: [{ kind: "nested", index: 0, result: 0 }, { kind: "nested", index: 0, result: 1 }], address: { kind: "input", index: 5 } },
       ];
       vkHash = blake2b256(c.vk);
+      trackingHash = blake2b256(c.trackingConfig);
       const event = RegistryCreatedBcs.serialize({
         registry_id: registryId,
         admin_cap_id: adminCapId,
@@ -269,10 +292,11 @@ export function createChainWriter(after: CheckpointModel, options: { packageId: 
             storageRebate: 0n,
           });
         settlerCap = cap(settlerCapId, "SettlerCap");
+        adminCap = cap(adminCapId, "AdminCap");
         return [
           { before, after: gas },
           { before: null, after: registry },
-          { before: null, after: cap(adminCapId, "AdminCap") },
+          { before: null, after: adminCap },
           { before: null, after: settlerCap },
         ];
       });
@@ -316,6 +340,69 @@ export function createChainWriter(after: CheckpointModel, options: { packageId: 
           { before: before.gas, after: gas },
           { before: before.registry, after: registry },
           { before: before.cap, after: settlerCap },
+        ];
+      });
+    },
+    proposeRotation(p) {
+      if (!registry || !adminCap) throw new Error("create the registry first");
+      const admin: LiveObject = adminCap;
+      const inputs: CallArgInput[] = [
+        { kind: "shared", id: registryId, initialSharedVersion: registryInitialVersion, mutable: true },
+        { kind: "owned", ref: { id: admin.id, version: admin.version, digest: admin.digest } },
+        pure(vector(p.vk)),
+        pure(vector(p.trackingConfig)),
+      ];
+      const event = KeyRotationProposedBcs.serialize({
+        registry_id: registryId,
+        vk: p.vk,
+        vk_hash: blake2b256(p.vk),
+        tracking_config: p.trackingConfig,
+        tracking_config_hash: blake2b256(p.trackingConfig),
+        proposed_epoch: epoch,
+        effective_epoch: p.effectiveEpoch,
+      }).toBytes();
+      const commands: CommandInput[] = [
+        { kind: "moveCall", package: packageId, module: "registry", function: "propose_key_rotation", typeArguments: [], arguments: inputs.map((_, index) => ({ kind: "input" as const, index })) },
+      ];
+      return commit(inputs, commands, [registryEvent("KeyRotationProposed", event)], (lamport, digest) => {
+        const before = { gas, registry: registry!, admin };
+        gas = bump(gas, lamport, digest, u64Bytes(10n ** 15n - lamport));
+        registry = bump(registry!, lamport, digest);
+        adminCap = bump(admin, lamport, digest);
+        return [
+          { before: before.gas, after: gas },
+          { before: before.registry, after: registry },
+          { before: before.admin, after: adminCap },
+        ];
+      });
+    },
+    applyRotation(a) {
+      if (!registry) throw new Error("create the registry first");
+      const inputs: CallArgInput[] = [{ kind: "shared", id: registryId, initialSharedVersion: registryInitialVersion, mutable: true }];
+      const newVkHash = blake2b256(a.vk);
+      const newTrackingHash = blake2b256(a.trackingConfig);
+      const event = KeyRotationAppliedBcs.serialize({
+        registry_id: registryId,
+        old_vk_hash: vkHash,
+        vk_hash: newVkHash,
+        old_tracking_config_hash: trackingHash,
+        tracking_config_hash: newTrackingHash,
+        from_cursor: a.fromCursor,
+        after_batch: a.afterBatch,
+        epoch,
+      }).toBytes();
+      vkHash = newVkHash;
+      trackingHash = newTrackingHash;
+      const commands: CommandInput[] = [
+        { kind: "moveCall", package: packageId, module: "registry", function: "apply_key_rotation", typeArguments: [], arguments: [{ kind: "input", index: 0 }] },
+      ];
+      return commit(inputs, commands, [registryEvent("KeyRotationApplied", event)], (lamport, digest) => {
+        const before = { gas, registry: registry! };
+        gas = bump(gas, lamport, digest, u64Bytes(10n ** 15n - lamport));
+        registry = bump(registry!, lamport, digest);
+        return [
+          { before: before.gas, after: gas },
+          { before: before.registry, after: registry },
         ];
       });
     },

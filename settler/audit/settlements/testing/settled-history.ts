@@ -20,7 +20,10 @@ import { toCircuitInputJson } from "../../../tree/batch-input.ts";
 import { buildBatch, type Batch, type StateChange } from "../../../tree/batch.ts";
 import type { IndexedMerkleTree } from "../../../tree/indexed-merkle-tree.ts";
 import { objectKey } from "../../../tree/object-encoding.ts";
-import { createChainWriter, type RegistryCreation, type SettlementWrite } from "./chain-writer.ts";
+import { createChainWriter, type RegistryCreation, type RotationApplied, type RotationProposal, type SettlementWrite } from "./chain-writer.ts";
+
+/** An admin step written between settlements. */
+export type AdminStep = { propose: RotationProposal } | { apply: RotationApplied };
 
 export interface DataSet {
   first: bigint;
@@ -137,13 +140,13 @@ export interface WrittenHistory {
 
 /**
  * Writes the data checkpoints and, after them, the registry's creation and one checkpoint
- * per settlement, into `dir`.
+ * per step (a settlement or a key-rotation step), into `dir`.
  */
 export function writeHistory(
   dir: string,
   data: DataSet,
   creation: RegistryCreation,
-  settlements: readonly SettlementWrite[],
+  steps: readonly (SettlementWrite | AdminStep)[],
   options: { packageId?: string; operator?: string } = {},
 ): WrittenHistory {
   mkdirSync(dir, { recursive: true });
@@ -157,6 +160,12 @@ export function writeHistory(
     return written.sequenceNumber;
   };
   const createdIn = put(writer.create(creation));
-  const settledIn = settlements.map((s) => put(writer.settle(s)));
-  return { dir, registryId: writer.registryId, packageId: writer.packageId, createdIn, settledIn, last: settledIn.at(-1) ?? createdIn };
+  const settledIn: bigint[] = [];
+  for (const step of steps) {
+    if ("propose" in step) put(writer.proposeRotation(step.propose));
+    else if ("apply" in step) put(writer.applyRotation(step.apply));
+    else settledIn.push(put(writer.settle(step)));
+  }
+  const last = data.last + 1n + BigInt(steps.length);
+  return { dir, registryId: writer.registryId, packageId: writer.packageId, createdIn, settledIn, last };
 }
