@@ -51,6 +51,12 @@ export interface Database {
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** PGlite only: the whole data folder as a tarball, for `loadDataDir` (test templates). */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * Takes session-level advisory locks on every key, or none: `null` when another session
+   * holds one. Held until `release()` or until the process dies (its connection closes).
+   * PGlite is one process per data folder: always granted.
+   */
+  tryLock(keys: readonly string[]): Promise<{ release(): Promise<void> } | null>;
   /** A raw statement outside any explicit transaction. */
   query<T extends SqlRow = SqlRow>(text: string, params?: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
@@ -133,6 +139,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database & { pg
     pglite,
     transaction: (fn) => pglite.transaction((tx) => fn(runner(tx))),
     dumpDataDir: () => pglite.dumpDataDir("none"),
+    tryLock: async () => ({ release: async () => {} }),
     query: (text, params) => runner(pglite).query(text, params),
     close: async () => {
       if (!pglite.closed) await pglite.close();
@@ -185,6 +192,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     location: redactUrl(url) + (schema ? ` (schema ${schema})` : ""),
     transaction: (fn) => sql.begin((tx) => fn(runner(tx as unknown as postgres.Sql))) as Promise<never>,
     query: (text, params) => runner(sql).query(text, params),
+    tryLock: (keys) => tryAdvisoryLocks(sql, keys.map((key) => `${schema ?? "public"}:${key}`)),
     close: () => sql.end({ timeout: 5 }),
   };
 }
@@ -201,6 +209,30 @@ async function migratePostgresLocked(sql: postgres.Sql, db: DrizzleDb, migration
     await lockConnection`SELECT pg_advisory_unlock(hashtext(${key}))`.catch(() => {});
     lockConnection.release();
   }
+}
+
+async function tryAdvisoryLocks(sql: postgres.Sql, keys: readonly string[]): Promise<{ release(): Promise<void> } | null> {
+  // Session-level locks live on one connection: reserve it for as long as they are held.
+  const connection = await sql.reserve();
+  const held: string[] = [];
+  const release = async () => {
+    for (const key of held) await connection`SELECT pg_advisory_unlock(hashtext(${key}))`.catch(() => {});
+    connection.release();
+  };
+  try {
+    for (const key of keys) {
+      const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(hashtext(${key})) AS locked`;
+      if (!row?.locked) {
+        await release();
+        return null;
+      }
+      held.push(key);
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { release };
 }
 
 export function quoteIdent(name: string): string {

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestCommon } from "../../common/context.ts";
 import { BaseError } from "../../common/errors.ts";
-import { databaseKinds, openTestDatabase, type TestDatabase } from "../../schema/testing.ts";
+import { openDatabase } from "../../schema/db.ts";
+import { databaseKinds, openTestDatabase, testPostgresUrl, type TestDatabase } from "../../schema/testing.ts";
 import { readWatermarks } from "../commit/watermarks.ts";
 import { decodeCheckpointFile } from "../decode/file.ts";
 import { pipelineNames } from "../pipelines/index.ts";
@@ -248,6 +249,38 @@ describe.each(databaseKinds)("indexer on %s", (kind) => {
         await all.destroy();
       }
     });
+  });
+
+  // One process per PGlite folder: there is nothing to lock against there.
+  it.skipIf(kind === "pglite")("refuses to run a pipeline another process is running (advisory lock), then runs once it is free", async () => {
+    const dir = tempFolder(A);
+    const { localFolderSource } = await import("../sources/index.ts");
+    const holderCommon = createTestCommon();
+    const holder = createIndexer(holderCommon, {
+      database,
+      source: localFolderSource(dir),
+      firstCheckpoint: A,
+      pollIntervalMs: 20,
+      onCommit: () => void second(),
+    });
+    let secondRun: Promise<unknown> | null = null;
+    const second = () => {
+      secondRun ??= (async () => {
+        const other = await openDatabase({ url: testPostgresUrl(), schema: database.schema! });
+        try {
+          await expect(
+            createIndexer(createTestCommon(), { database: other, source: localFolderSource(dir), firstCheckpoint: A, lockWaitMs: 100 }).run(),
+          ).rejects.toThrow(/Another process is indexing these pipelines/);
+        } finally {
+          await other.close();
+          await holderCommon.shutdown.stop("test");
+        }
+      })();
+    };
+    expect(await holder.run()).toMatchObject({ stoppedBy: "shutdown", lastCommitted: A });
+    await secondRun;
+    // Released: the next run finds nothing new but runs.
+    expect(await runIndexer(database, dir, { plan: listPlan([A]) })).toMatchObject({ stoppedBy: "completed", checkpoints: 0 });
   });
 
   it("stops cleanly on shutdown while polling the tip, with the open batch committed", async () => {
