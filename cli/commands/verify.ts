@@ -20,6 +20,7 @@ import type { Writable } from "node:stream";
 import { Command } from "commander";
 import { createCommon, type Common } from "../../common/context.ts";
 import { BaseError } from "../../common/errors.ts";
+import { stopOnSignals } from "../../common/shutdown.ts";
 import { addCheckpointSourceOptions, checkpointSourceFromFlags, type CheckpointSourceFlags } from "../checkpoint-source-options.ts";
 import { loadCommitteeFile } from "../../settler/audit/checkpoint/committee-file.ts";
 import { parseObjectProof, verifyObjectProof } from "../../settler/audit/proof/object-proof.ts";
@@ -192,6 +193,8 @@ export function createVerifyCommand(): Command {
       .option("--root <n>", "the root to check --proof against (default: the root in the file)"),
   ).action(async (flags: VerifyFlags) => {
     const common = createCommon();
+    // SIGINT/SIGTERM end the scan; the batches not reached are reported unverified.
+    stopOnSignals(common.shutdown, (signal) => common.logger.info({ signal }, "stopping the audit"));
     try {
       process.exitCode = await runVerify(common, flags, { stdout: process.stdout, stderr: process.stderr });
     } finally {
