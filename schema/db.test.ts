@@ -85,6 +85,18 @@ describe.each(databaseKinds)("database on %s", (kind) => {
     expect(rows).toEqual([{ coin_type: "T\tx", amount: "-170141183460469231731687303715884105728", checkpoint: 7n }]);
   });
 
+  it("reports a COPY the server rejects (duplicate key), rolls back, and keeps the connection usable", async () => {
+    const columns = ["tx_sequence_number", "owner", "coin_type", "source", "amount", "checkpoint"];
+    await database.transaction((tx) => tx.copyIn("balance_changes", columns, "1\t0xa\tT\tcoin\t1\t7\n"));
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.copyIn("balance_changes", columns, "2\t0xa\tT\tcoin\t1\t7\n1\t0xa\tT\tcoin\t1\t7\n");
+      }),
+    ).rejects.toThrow(/duplicate key|unique/);
+    const rows = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM balance_changes");
+    expect(rows[0]?.n).toBe(1);
+  });
+
   it("binds bigint, text[] and bytea parameters in raw queries", async () => {
     const rows = await database.query<{ n: bigint; ids: string[]; b: Uint8Array }>(
       "SELECT $1::bigint AS n, $2::text[] AS ids, $3::bytea AS b",

@@ -35,7 +35,8 @@ export interface SqlTransaction {
   query<T extends SqlRow = SqlRow>(text: string, params?: SqlValue[]): Promise<T[]>;
   /**
    * `COPY table (columns) FROM STDIN` in text format: `data` is already encoded
-   * (tab-separated, `\N` for null, see indexer/commit/copy-text.ts).
+   * (tab-separated, `\N` for null; `toCopyText` in indexer/commit/columnar.ts). A rejected
+   * COPY rejects (and the transaction rolls back) on both drivers.
    */
   copyIn(table: string, columns: readonly string[], data: string): Promise<void>;
 }
@@ -179,10 +180,22 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       return (await client.unsafe(text, params.map(toPostgresParam) as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     },
     async copyIn(table: string, columns: readonly string[], data: string): Promise<void> {
-      const writable = await client
-        .unsafe(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`)
-        .writable();
-      await pipeline(Readable.from(chunked(data)), writable);
+      const query = client.unsafe(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`);
+      // postgres.js 3.4 never settles a COPY writable that the server rejects after the data
+      // was sent (porsager/postgres#1173): the transaction would hang and the error be lost.
+      // The error still reaches the query's `reject`, a no-op once the query has resolved to
+      // the stream: listen there, and fail the copy with it.
+      const hooked = query as unknown as { reject: (error: unknown) => void };
+      const original = hooked.reject;
+      let failCopy: (error: unknown) => void = () => {};
+      const failed = new Promise<never>((_, reject) => (failCopy = reject));
+      failed.catch(() => {});
+      hooked.reject = (error) => {
+        failCopy(error);
+        original(error);
+      };
+      const writable = await query.writable();
+      await Promise.race([pipeline(Readable.from(chunked(data)), writable), failed]);
     },
   });
   return {
