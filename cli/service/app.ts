@@ -1,7 +1,8 @@
 /**
- * The service's HTTP app: `/ready` (200 once every owned pipeline is within the readiness
- * lag of the tip, 503 before, with the lag per pipeline), and everything else from the
- * query API app (`/v1/…`, `/health`, `/metrics`, `/openapi.json`).
+ * The service's HTTP app: `/ready` (200 once every pipeline of this process is within the
+ * readiness lag of the tip, 503 before, with the lag per pipeline and whether this process
+ * owns them yet: a process waiting for another's pipelines still serves their data), and
+ * everything else from the query API app (`/v1/…`, `/health`, `/metrics`, `/openapi.json`).
  */
 import type { FetchApp } from "../../api/server.ts";
 import type { LagTracker } from "./lag.ts";
@@ -19,6 +20,7 @@ export function createServiceApp(options: { api: FetchApp; lag: LagTracker }): F
       const snapshot = await options.lag.snapshot();
       const body = {
         ready: snapshot.ready,
+        owned: snapshot.owned,
         tip: snapshot.tip?.toString() ?? null,
         target: snapshot.target?.toString() ?? null,
         pipelines: snapshot.pipelines.map((p) => ({

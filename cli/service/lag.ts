@@ -27,6 +27,8 @@ export interface LagSnapshot {
   target: bigint | null;
   pipelines: PipelineLag[];
   ready: boolean;
+  /** True once this process holds its pipelines (it may serve others' data before). */
+  owned: boolean;
 }
 
 export interface LagTrackerOptions {
@@ -38,6 +40,8 @@ export interface LagTrackerOptions {
   readyMaxLag: number;
   /** True once a bounded run (`--last-checkpoint`, a list) has indexed everything. */
   done(): boolean;
+  /** True once this process holds the locks of its pipelines. */
+  owned(): boolean;
 }
 
 export interface LagTracker {
@@ -46,7 +50,7 @@ export interface LagTracker {
 
 /**
  * @example
- * const lag = createLagTracker(common, { database, pipelines, tip: () => source.latest(), readyMaxLag: 20, done: () => false });
+ * const lag = createLagTracker(common, { database, pipelines, tip: () => source.latest(), readyMaxLag: 20, done: () => false, owned: () => true });
  * const { ready } = await lag.snapshot();
  */
 export function createLagTracker(common: Common, options: LagTrackerOptions): LagTracker {
@@ -78,7 +82,7 @@ export function createLagTracker(common: Common, options: LagTrackerOptions): La
     const ready =
       options.done() ||
       pipelines.every((p) => p.checkpoint !== null && (target === null || (p.lagCheckpoints !== null && p.lagCheckpoints <= BigInt(options.readyMaxLag))));
-    return { tip, target, pipelines, ready };
+    return { tip, target, pipelines, ready, owned: options.owned() };
   };
 
   const tracker: LagTracker = {

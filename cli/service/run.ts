@@ -59,6 +59,7 @@ export async function runService(common: Common, config: StartConfig): Promise<S
       lastCheckpoint: config.lastCheckpoint,
       readyMaxLag: config.readyMaxLag,
       done: () => done,
+      owned: () => locks !== null,
     });
     const api = createApi({ database, common, cursorSecret: config.cursorSecret, sourceTip: configured.tip });
     server = await startApiServer({ app: createServiceApp({ api, lag }), port: config.port, hostname: config.host });
@@ -103,6 +104,8 @@ export async function runService(common: Common, config: StartConfig): Promise<S
       minConcurrency: config.minConcurrency,
       batchMaxCheckpoints: config.batchMaxCheckpoints,
       batchMaxRows: config.batchMaxRows,
+      // The indexer's own per-run lock only meets other kinds of process (`index`) here: ours is held.
+      lockWaitMs: config.onLocked === "exit" ? 0 : Number.POSITIVE_INFINITY,
       onCommit: (p) => progress.update(p),
     }).run();
     if (lost) throw lost;

@@ -440,6 +440,37 @@ describe("gRPC source behaviour", () => {
     }
   });
 
+  it("commits everything up to the tip while the next checkpoint is long in coming", async () => {
+    const database = await openTestDatabase("postgres");
+    const quiet = await startTestFullNode({ checkpoints: synthetic, tip: FIRST + 6n });
+    const run = createTestCommon();
+    const source = createGrpcSource(run, grpcOptions(quiet));
+    let reached: () => void = () => {};
+    const atTip = new Promise<void>((resolve) => (reached = resolve));
+    const indexing = createIndexer(run, {
+      database,
+      source,
+      firstCheckpoint: FIRST,
+      pollIntervalMs: 10,
+      backoff: QUICK,
+      onCommit: (p) => {
+        if (p.stats.watermark.checkpointHiInclusive === FIRST + 6n) reached();
+      },
+    }).run();
+    try {
+      // The tip does not move: without committing the waiting batch, this never resolves.
+      await atTip;
+      await run.shutdown.stop();
+      expect((await indexing).lastCommitted).toBe(FIRST + 6n);
+    } finally {
+      await run.shutdown.stop();
+      await indexing.catch(() => {});
+      await source.close();
+      await quiet.close();
+      await database.destroy();
+    }
+  });
+
   it("keeps the subscription cache bounded however far the stream runs ahead", async () => {
     const live = await startTestFullNode({ checkpoints: synthetic, tip: FIRST });
     const connection = createSuiGrpcConnection({ url: live.url });
