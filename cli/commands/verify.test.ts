@@ -8,6 +8,7 @@ import { devSetup } from "../../circuits/setup/ceremony.ts";
 import { buildTinyCircuit } from "../../circuits/test/tiny-circuit.ts";
 import { createTestCommon } from "../../common/context.ts";
 import { toHex } from "../../settler/groth16/bytes.ts";
+import { ObjectProof } from "../../api/routes/settlements.ts";
 import { objectProofJson } from "../../settler/audit/proof/object-proof.ts";
 import type { SettlementWrite } from "../../settler/audit/settlements/testing/chain-writer.ts";
 import { generateData, planBatches, proveHonestBatch, settlementOf, writeHistory, type WrittenHistory } from "../../settler/audit/settlements/testing/settled-history.ts";
@@ -38,7 +39,7 @@ let tree: IndexedMerkleTree;
 let tinyDir: string;
 let tinyR1cs: string;
 let tinyVk: Uint8Array;
-let proofFiles: Record<"presence" | "absence" | "wrongState" | "badSibling" | "noRoot", string>;
+let proofFiles: Record<"presence" | "absence" | "wrongState" | "badSibling" | "noRoot" | "apiAnswer" | "wrongKey", string>;
 
 function sink(): { stream: Writable; text: () => string } {
   let text = "";
@@ -114,7 +115,22 @@ beforeAll(async () => {
     writeFileSync(path, JSON.stringify(value, null, 2));
     return path;
   };
+  // The API's answer, as GET /v1/objects/{id}/proof serves it (checked with its own schema).
+  const last = settlements.at(-1)!;
+  const answer = {
+    checkpoint: String(data.last),
+    data: ObjectProof.parse({
+      ...objectProofJson({ objectId: CLOCK, depth: DEPTH, root, key: objectKey(poseidon, CLOCK), kind: "presence", proof: tree.provePresence(objectKey(poseidon, CLOCK)) }),
+      batch: String(last.batch),
+      cursor: String(last.toCursor),
+      cursor_checkpoint: String(last.toCursor >> 32n),
+      cursor_offset: String(last.toCursor & 0xffffffffn),
+      tx_digest: null,
+    }),
+  };
   proofFiles = {
+    apiAnswer: write("api-answer", answer),
+    wrongKey: write("wrong-key", { ...answer, data: { ...answer.data, key: "1" } }),
     presence: write("presence", presence),
     absence: write("absence", objectProofJson({ objectId: absentId, depth: DEPTH, root, kind: absence.kind, proof: absence })),
     wrongState: write("wrong-state", { ...presence, object: { ...presence.object!, version: String(state.version + 1n) } }),
@@ -200,6 +216,10 @@ describe("verify --proof", () => {
     expect(absence.code).toBe(EXIT_OK);
     // The root in the file is used when none is given.
     expect((await verify({ proof: proofFiles.presence })).code).toBe(EXIT_OK);
+    // The API's whole answer, as served.
+    const api = await verify({ proof: proofFiles.apiAnswer, root });
+    expect(api.stdout).toMatch(/valid: object present with value/);
+    expect(api.code).toBe(EXIT_OK);
   });
 
   it("refuses a wrong root, a tampered sibling, a state the leaf does not commit to, or no root", async () => {
@@ -212,6 +232,9 @@ describe("verify --proof", () => {
     expect(wrongState.code).toBe(EXIT_MISMATCH);
     expect(wrongState.stdout).toMatch(/does not commit to the object state/);
     expect((await verify({ proof: proofFiles.noRoot })).code).toBe(EXIT_MISMATCH);
+    const wrongKey = await verify({ proof: proofFiles.wrongKey, root });
+    expect(wrongKey.code).toBe(EXIT_MISMATCH);
+    expect(wrongKey.stdout).toMatch(/the key given is not Poseidon of the object id/);
   });
 
   it("exits 2 on a file that is not a proof", async () => {

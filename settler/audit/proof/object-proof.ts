@@ -2,23 +2,24 @@
  * `verify --proof FILE`: one object's inclusion or absence proof, checked offline against
  * a root, exactly as the Move contract checks it (settler/tree/proof.ts).
  *
- * The JSON (what `GET /v1/objects/{id}/proof` is to return; numbers that may exceed 2^53
- * are decimal strings, or 0x-hex for field elements):
+ * The file is what `GET /v1/objects/{id}/proof` returns (api/routes/settlements.ts,
+ * `ObjectProof`): the whole answer `{ "checkpoint", "data": { … } }` or its `data` alone.
+ * Field elements are decimal strings (0x-hex is accepted too):
  *
  * ```json
  * {
- *   "objectId": "0x…",                       // key = Poseidon(id_hi, id_lo), recomputed
- *   "root": "1234…",                         // optional when the auditor gives --root
- *   "depth": 40,
- *   "kind": "presence" | "lowLeaf" | "zeroValue",
- *   "leafIndex": "7",
- *   "leaf": { "key": "…", "value": "…", "nextKey": "…", "nextIndex": "…" },
+ *   "object_id": "0x…",                      // key = Poseidon(id_hi, id_lo), recomputed
+ *   "key": "…", "present": true,             // optional; checked when given
+ *   "kind": "presence" | "low_leaf" | "zero_value",
+ *   "leaf": { "index": "7", "key": "…", "value": "…", "next_key": "…", "next_index": "…" },
  *   "siblings": ["…", …],                    // `depth` of them, leaf level first
- *   "object": {                              // optional, presence only: the state the
- *     "version": "42", "digest": "<base58>", //   leaf's value must commit to
- *     "owner": { "kind": "address", "address": "0x…" }, "type": "0x…::m::T"
- *   },
- *   "batch": "17", "registryId": "0x…"       // optional context, not checked here
+ *   "depth": 40,
+ *   "root": "1234…",                         // optional when the auditor gives --root
+ *   "batch": "17", "cursor": "…", "tx_digest": "…",   // context, not checked here
+ *   "object": {                              // optional, presence only, not served by the
+ *     "version": "42", "digest": "<base58>", //   API: the state the leaf's value must
+ *     "owner": { "kind": "address", "address": "0x…" }, "type": "0x…::m::T"   // commit to
+ *   }
  * }
  * ```
  */
@@ -36,24 +37,26 @@ const address = z.string().regex(/^0x[0-9a-f]{64}$/, "a canonical address (0x + 
 const ownerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("address"), address }),
   z.object({ kind: z.literal("object"), address }),
-  z.object({ kind: z.literal("shared"), initialSharedVersion: integer }),
+  z.object({ kind: z.literal("shared"), initial_shared_version: integer }),
   z.object({ kind: z.literal("immutable") }),
-  z.object({ kind: z.literal("consensusAddress"), address, startVersion: integer }),
+  z.object({ kind: z.literal("consensusAddress"), address, start_version: integer }),
 ]);
 
 export const objectProofSchema = z.object({
-  objectId: address,
-  root: integer.optional(),
-  depth: z.number().int().min(1).max(64),
-  kind: z.enum(["presence", "lowLeaf", "zeroValue"]),
-  leafIndex: integer,
-  leaf: z.object({ key: integer, value: integer, nextKey: integer, nextIndex: integer }),
+  object_id: address,
+  key: integer.optional(),
+  present: z.boolean().optional(),
+  kind: z.enum(["presence", "low_leaf", "zero_value"]),
+  leaf: z.object({ index: integer, key: integer, value: integer, next_key: integer, next_index: integer }),
   siblings: z.array(integer),
+  depth: z.number().int().min(1).max(64),
+  root: integer.optional(),
+  batch: integer.optional(),
+  cursor: integer.optional(),
+  tx_digest: z.string().nullable().optional(),
   object: z
     .object({ version: integer, digest: z.string().min(1), owner: ownerSchema, type: z.string().nullable() })
     .optional(),
-  batch: integer.optional(),
-  registryId: address.optional(),
 });
 
 export type ObjectProofJson = z.infer<typeof objectProofSchema>;
@@ -72,10 +75,12 @@ export interface ObjectProofVerdict {
  * Validates the JSON shape; throws a NonRetryableError naming the first bad field.
  *
  * @example
- * const proof = parseObjectProof(JSON.parse(readFileSync("proof.json", "utf8")));
+ * const proof = parseObjectProof(JSON.parse(readFileSync("proof.json", "utf8"))); // the API's answer or its data
  */
 export function parseObjectProof(value: unknown): ObjectProofJson {
-  const parsed = objectProofSchema.safeParse(value);
+  // The API's answer wraps the proof: { checkpoint, data }.
+  const inner = typeof value === "object" && value !== null && !("object_id" in value) && "data" in value ? (value as { data: unknown }).data : value;
+  const parsed = objectProofSchema.safeParse(inner);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new NonRetryableError("not an object proof", { details: { field: issue?.path.join(".") ?? "", problem: issue?.message } });
@@ -92,21 +97,23 @@ export function parseObjectProof(value: unknown): ObjectProofJson {
  * console.log(verdict.valid ? "valid" : "invalid", verdict.reason);
  */
 export function verifyObjectProof(poseidon: Poseidon, proof: ObjectProofJson, options: { root?: bigint } = {}): ObjectProofVerdict {
-  const key = objectKey(poseidon, proof.objectId);
-  const base = { objectId: proof.objectId, key, kind: proof.kind };
+  const key = objectKey(poseidon, proof.object_id);
+  const base = { objectId: proof.object_id, key, kind: proof.kind };
   const fileRoot = proof.root === undefined ? undefined : BigInt(proof.root);
   const root = options.root ?? fileRoot;
   if (root === undefined) {
     return { ...base, root: 0n, valid: false, reason: "no root: the file has none and none was given" };
   }
   const verdict = (valid: boolean, reason: string): ObjectProofVerdict => ({ ...base, root, valid, reason });
+  if (proof.key !== undefined && BigInt(proof.key) !== key) return verdict(false, "the key given is not Poseidon of the object id");
+  if (proof.present !== undefined && proof.present !== (proof.kind === "presence")) return verdict(false, `"present" contradicts kind ${proof.kind}`);
   const leaf = {
     key: BigInt(proof.leaf.key),
     value: BigInt(proof.leaf.value),
-    nextKey: BigInt(proof.leaf.nextKey),
-    nextIndex: BigInt(proof.leaf.nextIndex),
+    nextKey: BigInt(proof.leaf.next_key),
+    nextIndex: BigInt(proof.leaf.next_index),
   };
-  const leafProof: LeafProof = { index: BigInt(proof.leafIndex), leaf, siblings: proof.siblings.map((s) => BigInt(s)) };
+  const leafProof: LeafProof = { index: BigInt(proof.leaf.index), leaf, siblings: proof.siblings.map((s) => BigInt(s)) };
   if (proof.siblings.length !== proof.depth) return verdict(false, `${proof.siblings.length} siblings for a tree of depth ${proof.depth}`);
   const check = { root, depth: proof.depth, key };
 
@@ -127,9 +134,11 @@ export function verifyObjectProof(poseidon: Poseidon, proof: ObjectProofJson, op
     return verdict(true, `object present with value ${leaf.value} (leaf ${leafProof.index})`);
   }
   if (proof.object) return verdict(false, "an absence proof carries no object state");
-  const valid = verifyAbsenceProof(poseidon, { ...check, proof: { ...leafProof, kind: proof.kind } });
-  if (!valid) return verdict(false, proof.kind === "lowLeaf" ? "the low leaf does not bracket the key, or its path does not lead to the root" : "the leaf is not the object's with value 0, or its path does not lead to the root");
-  return verdict(true, proof.kind === "lowLeaf" ? `object absent: the low leaf ${leafProof.index} brackets its key` : `object absent: its leaf ${leafProof.index} holds value 0`);
+  const kind = proof.kind === "low_leaf" ? "lowLeaf" : "zeroValue";
+  if (!verifyAbsenceProof(poseidon, { ...check, proof: { ...leafProof, kind } })) {
+    return verdict(false, kind === "lowLeaf" ? "the low leaf does not bracket the key, or its path does not lead to the root" : "the leaf is not the object's with value 0, or its path does not lead to the root");
+  }
+  return verdict(true, kind === "lowLeaf" ? `object absent: the low leaf ${leafProof.index} brackets its key` : `object absent: its leaf ${leafProof.index} holds value 0`);
 }
 
 function objectState(object: NonNullable<ObjectProofJson["object"]>): ObjectState {
@@ -144,16 +153,16 @@ function owner(o: NonNullable<ObjectProofJson["object"]>["owner"]): Owner {
     case "object":
       return { kind: o.kind, address: o.address };
     case "shared":
-      return { kind: "shared", initialSharedVersion: BigInt(o.initialSharedVersion) };
+      return { kind: "shared", initialSharedVersion: BigInt(o.initial_shared_version) };
     case "immutable":
       return { kind: "immutable" };
     case "consensusAddress":
-      return { kind: "consensusAddress", address: o.address, startVersion: BigInt(o.startVersion) };
+      return { kind: "consensusAddress", address: o.address, startVersion: BigInt(o.start_version) };
   }
 }
 
 /**
- * The JSON of a proof from the tree, e.g. for tests or an API answering with it.
+ * The JSON of a proof from the tree, in the API's shape (for tests, or tools that hold a tree).
  *
  * @example
  * const json = objectProofJson({ objectId, depth: tree.depth, root: tree.root, kind: "presence", proof: tree.provePresence(key) });
@@ -162,29 +171,32 @@ export function objectProofJson(input: {
   objectId: string;
   depth: number;
   root?: bigint;
-  kind: ObjectProofJson["kind"];
+  key?: bigint;
+  kind: "presence" | "lowLeaf" | "zeroValue";
   proof: LeafProof;
   object?: { version: bigint; digest: string; owner: Owner; type: string | null };
 }): ObjectProofJson {
   const s = (v: bigint): string => v.toString();
+  const { leaf } = input.proof;
   const json: ObjectProofJson = {
-    objectId: input.objectId,
-    depth: input.depth,
-    kind: input.kind,
-    leafIndex: s(input.proof.index),
-    leaf: { key: s(input.proof.leaf.key), value: s(input.proof.leaf.value), nextKey: s(input.proof.leaf.nextKey), nextIndex: s(input.proof.leaf.nextIndex) },
+    object_id: input.objectId,
+    present: input.kind === "presence",
+    kind: input.kind === "presence" ? "presence" : input.kind === "lowLeaf" ? "low_leaf" : "zero_value",
+    leaf: { index: s(input.proof.index), key: s(leaf.key), value: s(leaf.value), next_key: s(leaf.nextKey), next_index: s(leaf.nextIndex) },
     siblings: input.proof.siblings.map(s),
+    depth: input.depth,
   };
+  if (input.key !== undefined) json.key = s(input.key);
   if (input.root !== undefined) json.root = s(input.root);
   if (input.object) {
     const o = input.object.owner;
-    const ownerJson =
+    const owner =
       o.kind === "shared"
-        ? { kind: "shared" as const, initialSharedVersion: s(o.initialSharedVersion) }
+        ? { kind: "shared" as const, initial_shared_version: s(o.initialSharedVersion) }
         : o.kind === "consensusAddress"
-          ? { kind: "consensusAddress" as const, address: o.address, startVersion: s(o.startVersion) }
+          ? { kind: "consensusAddress" as const, address: o.address, start_version: s(o.startVersion) }
           : o;
-    json.object = { version: s(input.object.version), digest: input.object.digest, owner: ownerJson, type: input.object.type };
+    json.object = { version: s(input.object.version), digest: input.object.digest, owner, type: input.object.type };
   }
   return json;
 }
