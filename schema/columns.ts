@@ -22,12 +22,22 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array | str
   },
 });
 
-/** A u64 (checkpoint and transaction sequence numbers, versions, gas) as a JS `bigint`. */
+/**
+ * A u64 (checkpoint and transaction sequence numbers, versions, gas) as a JS `bigint`.
+ *
+ * @example
+ * pgTable("t", { version: u64("version").notNull() });
+ */
 export function u64(name: string) {
   return bigint(name, { mode: "bigint" });
 }
 
-/** An arbitrary-precision integer (i128 balance deltas) as a JS `bigint`. */
+/**
+ * An arbitrary-precision integer (i128 balance deltas) as a JS `bigint`.
+ *
+ * @example
+ * pgTable("t", { amount: amount("amount").notNull() });
+ */
 export function amount(name: string) {
   return numeric(name, { mode: "bigint" });
 }

@@ -185,6 +185,9 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 /**
  * The same columns as COPY text (tab-separated lines, `\N` for null, bytea as `\\x…`):
  * the benchmark's raw-COPY baseline writes exactly the rows the indexer writes.
+ *
+ * @example
+ * await tx.copyIn(encoder.table, encoder.columns, toCopyText(encoder, data));
  */
 export function toCopyText(encoder: Pick<ColumnarEncoder<unknown>, "columns" | "byteaColumns">, data: ColumnData[]): string {
   const rows = data[0]?.length ?? 0;

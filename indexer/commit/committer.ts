@@ -140,7 +140,12 @@ export interface EncodedBatch {
   rowCounts: Record<string, number>;
 }
 
-/** Concatenates each table's rows over the batch, encoded column by column. */
+/**
+ * Concatenates each table's rows over the batch, encoded column by column.
+ *
+ * @example
+ * const { tables, objects, rowCounts } = encodeBatch(batch);
+ */
 export function encodeBatch(batch: readonly IndexedCheckpoint[]): EncodedBatch {
   const his = new Map<PipelineName, Watermark>();
   const tables = new Map<ColumnarEncoder<never>, ColumnData[]>();

@@ -15,6 +15,12 @@ export interface Watermark {
   timestampMsHi: bigint;
 }
 
+/**
+ * The watermark a pipeline reaches by committing this checkpoint.
+ *
+ * @example
+ * watermarkOf(checkpoint).txHi === checkpoint.networkTotalTransactions;
+ */
 export function watermarkOf(
   checkpoint: Pick<CheckpointModel, "sequenceNumber" | "epoch" | "timestampMs" | "networkTotalTransactions">,
 ): Watermark {
@@ -93,6 +99,9 @@ export interface WatermarkUpdate {
  * Moves the watermarks inside the batch's transaction, as a compare-and-set on the
  * previous checkpoint: if another process moved a watermark meanwhile, the whole batch
  * rolls back instead of writing rows twice.
+ *
+ * @example
+ * await advanceWatermarks(tx, [{ pipeline: "events", previous: 41n, next: watermarkOf(checkpoint) }]);
  */
 export async function advanceWatermarks(tx: SqlTransaction, updates: readonly WatermarkUpdate[]): Promise<void> {
   // Sent together (pipelined), checked together.

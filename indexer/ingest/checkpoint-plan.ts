@@ -13,7 +13,12 @@ export type CheckpointPlan =
   /** Exactly these checkpoints (sorted, deduplicated), those after the resume point. */
   | { kind: "list"; checkpoints: readonly bigint[] };
 
-/** The sequence numbers to fetch, from `start` on. */
+/**
+ * The sequence numbers to fetch, from `start` on.
+ *
+ * @example
+ * [...planSequence({ kind: "list", checkpoints: [3n, 9n] }, 4n, null)]; // [9n]
+ */
 export function* planSequence(plan: CheckpointPlan, start: bigint, last: bigint | null): Generator<bigint> {
   if (plan.kind === "range") {
     const end = minLast(plan.last, last);
@@ -27,7 +32,12 @@ export function* planSequence(plan: CheckpointPlan, start: bigint, last: bigint 
   }
 }
 
-/** How many checkpoints the plan holds from `start` (null when unbounded). */
+/**
+ * How many checkpoints the plan holds from `start` (null when unbounded).
+ *
+ * @example
+ * planSize({ kind: "range", last: 9n }, 0n, null); // 10n
+ */
 export function planSize(plan: CheckpointPlan, start: bigint, last: bigint | null): bigint | null {
   if (plan.kind === "range") {
     const end = minLast(plan.last, last);
@@ -52,7 +62,12 @@ export function listPlan(checkpoints: Iterable<bigint>): CheckpointPlan {
   return { kind: "list", checkpoints: [...new Set(checkpoints)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
-/** Parses `1,5,9` and ranges `10-20` (inclusive). */
+/**
+ * Parses `1,5,9` and ranges `10-20` (inclusive).
+ *
+ * @example
+ * parseCheckpointList("1,5-7"); // [1n, 5n, 6n, 7n]
+ */
 export function parseCheckpointList(text: string): bigint[] {
   const out: bigint[] = [];
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -72,7 +87,12 @@ export function parseCheckpointList(text: string): bigint[] {
   return out;
 }
 
-/** The sequence numbers of the checkpoint files present in a folder (for `--sparse`). */
+/**
+ * The sequence numbers of the checkpoint files present in a folder (for `--sparse`).
+ *
+ * @example
+ * const plan = listPlan(await checkpointFilesIn("../shared/fixtures/checkpoints"));
+ */
 export async function checkpointFilesIn(dir: string): Promise<bigint[]> {
   const names = await readdir(dir);
   return names.flatMap((name) => {

@@ -80,7 +80,12 @@ function addressBalanceChanges(tx: TransactionModel): Map<string, Sum> {
   return sums;
 }
 
-/** `0x…2::balance::Balance<T>` -> T; null for any other accumulated type. */
+/**
+ * `0x…2::balance::Balance<T>` -> T; null for any other accumulated type.
+ *
+ * @example
+ * balanceCoinType(`${SUI_FRAMEWORK}::balance::Balance<${usdc}>`); // usdc
+ */
 export function balanceCoinType(type: string): string | null {
   return type.startsWith(BALANCE_PREFIX) && type.endsWith(">") ? type.slice(BALANCE_PREFIX.length, -1) : null;
 }

@@ -81,7 +81,12 @@ export function createPackageFilter(originalIds: Iterable<string>, known: Iterab
   };
 }
 
-/** `0x2`, `2` or upper case -> `0x` + 64 lowercase hex digits; throws on anything else. */
+/**
+ * `0x2`, `2` or upper case -> `0x` + 64 lowercase hex digits; throws on anything else.
+ *
+ * @example
+ * normalizeId("0x2"); // "0x000…0002"
+ */
 export function normalizeId(id: string): string {
   const hex = id.trim().toLowerCase().replace(/^0x/, "");
   if (!/^[0-9a-f]{1,64}$/.test(hex)) throw new NonRetryableError("Not a Sui object id", { details: { id } });
