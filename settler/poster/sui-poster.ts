@@ -31,7 +31,7 @@ import { bcs } from "@mysten/sui/bcs";
 import { normalizeSuiAddress } from "@mysten/sui/utils";
 import { Counter, Histogram } from "prom-client";
 import type { Common } from "../../common/context.ts";
-import { NonRetryableError } from "../../common/errors.ts";
+import { NonRetryableError, RetryableError } from "../../common/errors.ts";
 import { backoffDelay, sleep, type BackoffOptions } from "../../indexer/ingest/backoff.ts";
 import type { BatchRecord } from "../pipeline/batches.ts";
 import type { SuiChainClient, RegistryOnChain } from "../sui/chain-client.ts";
@@ -42,6 +42,9 @@ import { buildSettleTransaction, signTransaction, type ObjectRef, type SignedTra
 import type { TransitionHook } from "./crash-hook.ts";
 import { confirmElsewhere, resignBatch } from "./transitions.ts";
 import type { ChainState, PostOutcome, Poster, PosterContext } from "./types.ts";
+
+/** Rebuilds of one batch's transaction within one `post` call. */
+const MAX_REBUILDS = 3;
 
 /** Contract errors that mean the batch itself is wrong (when the registry is where it starts). */
 export const BATCH_REJECTIONS = new Set(["EInvalidProof", "ENonCanonical", "ENextIndexRegressed", "ETreeFull", "ESpanTooLarge"]);
@@ -305,6 +308,7 @@ export function createSuiPoster(common: Common, context: PosterContext, options:
   /** Submits the stored bytes until they execute, are proven dead, or attempts run out. */
   async function submit(start: BatchRecord): Promise<"confirmed" | "failed"> {
     let record = start;
+    let rebuilds = 0;
     for (let attempt = 0; ; attempt++) {
       if (!record.txBytes || !record.txSignatures || !record.txDigest) {
         throw new NonRetryableError("a signed batch has no stored transaction", { details: { batch: record.batch } });
@@ -323,6 +327,11 @@ export function createSuiPoster(common: Common, context: PosterContext, options:
           metrics.submissions.inc({ outcome: "stale" });
           const next = await handleStale(record, error);
           if (next === "confirmed" || next === "failed") return next;
+          // A node lagging behind our own writes could have us rebuild against old versions
+          // again and again: stop after a few and let the caller retry later.
+          if (++rebuilds > MAX_REBUILDS) {
+            throw new RetryableError("the transaction's inputs keep moving: rebuilt too often, retrying later", { details: { batch: record.batch, rebuilds } });
+          }
           record = next;
           attempt = -1;
           continue;
