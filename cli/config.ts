@@ -266,7 +266,12 @@ function parseLag(value: string): number {
   return n;
 }
 
-/** The config as it may be logged: credentials and header values hidden. */
+/**
+ * The config as it may be logged: credentials and header values hidden.
+ *
+ * @example
+ * logger.info({ config: redactedConfig(config) }, "starting");
+ */
 export function redactedConfig(config: StartConfig): Record<string, unknown> {
   const source =
     config.source.kind === "grpc"

@@ -21,6 +21,10 @@ import { runService } from "../service/run.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * @example
+ * program.addCommand(createStartCommand()); // sui-zk-indexer start --network testnet --port 8080
+ */
 export function createStartCommand(): Command {
   return addSourceOptions(
     new Command("start").description(

@@ -36,7 +36,12 @@ export function addSourceOptions(command: Command): Command {
     .option("--batch-rows <n>", "most rows per database transaction (default 50000)");
 }
 
-/** A u64 sequence number, or undefined when not given. */
+/**
+ * A u64 sequence number, or undefined when not given.
+ *
+ * @example
+ * parseU64("--last-checkpoint", "100"); // 100n
+ */
 export function parseU64(flag: string, value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]{1,20}$/.test(value) || BigInt(value) > 0xffffffffffffffffn) {
@@ -45,6 +50,12 @@ export function parseU64(flag: string, value: string | undefined): bigint | unde
   return BigInt(value);
 }
 
+/**
+ * A positive integer, or undefined when not given.
+ *
+ * @example
+ * parsePositive("--batch-rows", "50000"); // 50000
+ */
 export function parsePositive(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
@@ -52,7 +63,12 @@ export function parsePositive(flag: string, value: string | undefined): number |
   return n;
 }
 
-/** Fetches in flight: 1 to 1024, default 8. */
+/**
+ * Fetches in flight: 1 to 1024, default 8.
+ *
+ * @example
+ * parseConcurrency(undefined); // 8
+ */
 export function parseConcurrency(value: string | undefined, flag = "--concurrency"): number {
   if (value === undefined) return 8;
   const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;

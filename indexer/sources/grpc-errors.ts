@@ -15,6 +15,9 @@ const TRANSPORT_RESET = /RST_STREAM|stream (was )?(reset|removed|closed|destroye
  * The status name of a gRPC failure (`UNAVAILABLE`, …), or null when it is not one. Duck
  * typed: the transport (CommonJS) and this module (ESM) may load different copies of
  * protobuf-ts's `RpcError` class.
+ *
+ * @example
+ * grpcCode(await call.response.catch((e: unknown) => e)); // "UNAVAILABLE"
  */
 export function grpcCode(error: unknown): string | null {
   if (!(error instanceof Error) || error.name !== "RpcError") return null;
@@ -22,6 +25,10 @@ export function grpcCode(error: unknown): string | null {
   return typeof code === "string" ? code : null;
 }
 
+/**
+ * @example
+ * if (isGrpcNotFound(error)) return { kind: "notFound", location };
+ */
 export function isGrpcNotFound(error: unknown): boolean {
   return grpcCode(error) === "NOT_FOUND";
 }

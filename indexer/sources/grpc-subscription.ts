@@ -209,6 +209,9 @@ export function createCheckpointSubscription(options: CheckpointSubscriptionOpti
 /**
  * The approximate encoded size of a checkpoint message: its BCS payloads, which are nearly
  * all of it. Cheaper than re-encoding it to measure.
+ *
+ * @example
+ * bytesAhead += checkpointMessageBytes(response.checkpoint!);
  */
 export function checkpointMessageBytes(message: ProtoCheckpoint): number {
   let bytes = (message.summary?.bcs?.value?.length ?? 0) + (message.contents?.bcs?.value?.length ?? 0) + 160;

@@ -89,7 +89,12 @@ export function checkpointMessages(checkpoints: Iterable<CheckpointModel>): Map<
   return out;
 }
 
-/** grpc-js service definitions from protobuf-ts's: their toBinary/fromBinary are the wire format. */
+/**
+ * grpc-js service definitions from protobuf-ts's: their toBinary/fromBinary are the wire format.
+ *
+ * @example
+ * server.addService(grpcServiceDefinition(GrpcTypes.LedgerService), { getCheckpoint, getServiceInfo });
+ */
 export function grpcServiceDefinition(service: ServiceType): ServiceDefinition {
   const definition: Record<string, ServiceDefinition[string]> = {};
   for (const method of service.methods) {
@@ -109,7 +114,12 @@ export function grpcServiceDefinition(service: ServiceType): ServiceDefinition {
 
 type MaskTree = Map<string, MaskTree | null>;
 
-/** Parses read-mask paths against a message type; an unknown field is an error, as on a node. */
+/**
+ * Parses read-mask paths against a message type; an unknown field is an error, as on a node.
+ *
+ * @example
+ * const mask = parseReadMask(GrpcTypes.Checkpoint, ["summary.bcs.value", "signature"]);
+ */
 export function parseReadMask(type: IMessageType<object>, paths: readonly string[]): MaskTree {
   const root: MaskTree = new Map();
   for (const path of paths) {
@@ -136,7 +146,12 @@ export function parseReadMask(type: IMessageType<object>, paths: readonly string
   return root;
 }
 
-/** A copy of `message` holding only the masked fields. */
+/**
+ * A copy of `message` holding only the masked fields.
+ *
+ * @example
+ * const answer = applyReadMask(GrpcTypes.Checkpoint, checkpoint, parseReadMask(GrpcTypes.Checkpoint, paths));
+ */
 export function applyReadMask<T extends object>(type: IMessageType<T>, message: T, mask: MaskTree): T {
   const source = message as Record<string, unknown>;
   const out = type.create() as Record<string, unknown>;
