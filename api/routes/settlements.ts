@@ -6,7 +6,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { BATCH_STATES, BATCH_COLUMNS, toBatchRecord, type BatchRecord, type BatchRow } from "../../settler/pipeline/batches.ts";
-import { readSettledProof } from "../../settler/pipeline/settled-proof.ts";
+import { readSettledProof, type SettledObjectState } from "../../settler/pipeline/settled-proof.ts";
+import { toBase58 } from "@mysten/sui/utils";
 import { decodeCursor } from "../../settler/tree/cursor.ts";
 import { loadPoseidon } from "../../settler/tree/poseidon.ts";
 import type { ApiApp, RouteContext } from "../context.ts";
@@ -39,6 +40,22 @@ export const ObjectProof = z
     }),
     leaf: Leaf,
     siblings: z.array(Field).openapi({ description: "Leaf level first" }),
+    object: z
+      .object({
+        version: U64,
+        digest: z.string().openapi({ description: "base58" }),
+        owner: z
+          .object({
+            kind: z.enum(["address", "object", "shared", "immutable", "consensusAddress"]),
+            address: Address.optional(),
+            initial_shared_version: U64.optional(),
+            start_version: U64.optional(),
+          })
+          .openapi("ProofObjectOwner"),
+        type: z.string().nullable(),
+      })
+      .optional()
+      .openapi({ description: "Presence proofs: the object state the leaf's value commits to (object-encoding: version, digest, owner, type)" }),
     depth: z.number().int(),
     root: Field.openapi({ description: "The settled root the proof reaches" }),
     batch: U64.openapi({ description: "The confirmed batch that settled the root" }),
@@ -46,6 +63,7 @@ export const ObjectProof = z
     cursor_checkpoint: U64,
     cursor_offset: U64,
     tx_digest: z.string().nullable().openapi({ description: "The Sui transaction that settled the batch (base58)" }),
+    registry_id: Address.nullable().openapi({ description: "The registry holding the root" }),
   })
   .openapi("ObjectProof");
 export type ObjectProof = z.infer<typeof ObjectProof>;
@@ -114,6 +132,19 @@ const listRoute = createRoute({
   },
 });
 
+function objectJson(state: SettledObjectState): NonNullable<ObjectProof["object"]> {
+  const o = state.owner;
+  const owner =
+    o.kind === "shared"
+      ? { kind: o.kind, initial_shared_version: o.initialSharedVersion.toString() }
+      : o.kind === "consensusAddress"
+        ? { kind: o.kind, address: o.address, start_version: o.startVersion.toString() }
+        : o.kind === "immutable"
+          ? { kind: o.kind }
+          : { kind: o.kind, address: o.address };
+  return { version: state.version.toString(), digest: toBase58(state.digest), owner, type: state.type };
+}
+
 function settlementJson(b: BatchRecord): Settlement {
   return {
     batch: b.batch.toString(),
@@ -166,6 +197,7 @@ export function registerSettlementRoutes(app: ApiApp, ctx: RouteContext): void {
         next_index: proof.leaf.nextIndex.toString(),
       },
       siblings: proof.siblings.map(String),
+      ...(settled.kind === "presence" && settled.object ? { object: objectJson(settled.object) } : {}),
       depth: settled.depth,
       root: settled.root.toString(),
       batch: settled.batch.toString(),
@@ -173,6 +205,7 @@ export function registerSettlementRoutes(app: ApiApp, ctx: RouteContext): void {
       cursor_checkpoint: checkpoint.toString(),
       cursor_offset: offset.toString(),
       tx_digest: settled.txDigest,
+      registry_id: settled.registryId,
     };
     // Everything before `checkpoint` is settled; the cursor's own checkpoint only up to `offset`.
     return c.json({ checkpoint: (checkpoint === 0n ? 0n : checkpoint - 1n).toString(), data }, 200);

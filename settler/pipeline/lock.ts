@@ -11,7 +11,10 @@ export interface SettlerLock {
   release(): Promise<void>;
 }
 
-const LOCK_KEY = "sui-zk-indexer:settler";
+/** Per schema: settlements in different schemas of one server are independent. */
+function lockKey(database: Database): string {
+  return `sui-zk-indexer:settler:${database.schema ?? "public"}`;
+}
 
 /**
  * @example
@@ -20,13 +23,14 @@ const LOCK_KEY = "sui-zk-indexer:settler";
  */
 export async function acquireSettlerLock(database: Database): Promise<SettlerLock> {
   if (database.kind !== "postgres") return { release: async () => {} };
+  const key = lockKey(database);
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let acquired!: (ok: boolean) => void;
   const ready = new Promise<boolean>((resolve) => (acquired = resolve));
   const holder = database
     .transaction(async (tx) => {
-      const [row] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [LOCK_KEY]);
+      const [row] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [key]);
       acquired(Boolean(row?.ok));
       if (row?.ok) await released;
     })
@@ -38,7 +42,7 @@ export async function acquireSettlerLock(database: Database): Promise<SettlerLoc
   holder.catch(() => {});
   if (!(await ready)) {
     await holder.catch(() => {});
-    throw new NonRetryableError("another settler is running on this database", { details: { lock: LOCK_KEY } });
+    throw new NonRetryableError("another settler is running on this database", { details: { lock: key } });
   }
   return {
     release: async () => {
