@@ -126,6 +126,7 @@ beforeAll(async () => {
       cursor_checkpoint: String(last.toCursor >> 32n),
       cursor_offset: String(last.toCursor & 0xffffffffn),
       tx_digest: null,
+      registry_id: clean.registryId,
     }),
   };
   proofFiles = {
