@@ -12,8 +12,8 @@ export interface SettlerMetrics {
   /** Stream rows covered by planned batches, and their operations. */
   changes: Counter;
   operations: Counter;
-  /** The cursor the next batch starts at. */
-  cursor: Gauge;
+  /** The checkpoint the next batch starts in (a whole cursor exceeds a float's precision). */
+  cursorCheckpoint: Gauge;
 }
 
 /**
@@ -31,6 +31,6 @@ export function settlerMetrics(registry: Registry): SettlerMetrics {
     batches: get("sui_settler_batches_total", () => new Counter({ name: "sui_settler_batches_total", help: "Batch events: planned, proved, confirmed, failed, rolled_back", labelNames: ["event"], registers })),
     changes: get("sui_settler_changes_total", () => new Counter({ name: "sui_settler_changes_total", help: "Change-stream rows covered by planned batches", registers })),
     operations: get("sui_settler_operations_total", () => new Counter({ name: "sui_settler_operations_total", help: "Tree operations (inserts and updates) in planned batches", registers })),
-    cursor: get("sui_settler_next_cursor", () => new Gauge({ name: "sui_settler_next_cursor", help: "Cursor where the next planned batch starts (checkpoint * 2^32 + offset)", registers })),
+    cursorCheckpoint: get("sui_settler_next_checkpoint", () => new Gauge({ name: "sui_settler_next_checkpoint", help: "Checkpoint of the cursor where the next batch starts", registers })),
   };
 }

@@ -238,7 +238,7 @@ function createLoop(common: Common, ctx: LoopContext): (mode: "once" | "follow")
         metrics.batches.inc({ event: "planned" });
         metrics.changes.inc(p.changes);
         metrics.operations.inc(p.inserts + p.updates);
-        metrics.cursor.set(Number(p.toCursor));
+        metrics.cursorCheckpoint.set(Number(p.toCursor >> 32n));
         const rate = summary.changes / Math.max(0.001, (performance.now() - started) / 1000);
         logger.info(
           {

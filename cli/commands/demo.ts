@@ -9,7 +9,9 @@
  *     and the tracking configuration;
  *  5. settle every batch: plan from the indexed change stream, prove in worker threads,
  *     post in order through the double;
- *  6. check the outcome (the auditor when it can run here), and print what happened.
+ *  6. check the outcome: the registry against the database, the auditor's setup check
+ *     against the key emitted on chain, every tracked object's API proof against the root
+ *     on chain; and print what happened.
  *
  * The defaults track one package of the fixtures (4 objects, 15 changes over 7 checkpoints)
  * in a depth-4 tree with 2 operations per proof, so the demo proves in about a minute once
@@ -19,26 +21,34 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { Writable } from "node:stream";
 import { Command } from "commander";
 import { Ed25519Keypair } from "@mysten/sui/keypairs/ed25519";
 import { decodeSuiPrivateKey } from "@mysten/sui/cryptography";
-import { toBase64 } from "@mysten/sui/utils";
+import { normalizeSuiAddress, toBase64 } from "@mysten/sui/utils";
+import { createApi } from "../../api/app.ts";
 import { createCommon, type Common } from "../../common/context.ts";
 import { BaseError } from "../../common/errors.ts";
 import { fixtureCheckpointsDir } from "../../common/fixtures.ts";
 import { createLogger } from "../../common/logger.ts";
-import { openDatabase } from "../../schema/db.ts";
+import { releaseSnarkjs } from "../../circuits/setup/snarkjs-runtime.ts";
+import { createSuiGrpcConnection } from "../../indexer/sources/grpc-client.ts";
+import { openDatabase, type Database } from "../../schema/db.ts";
+import { parseObjectProof, verifyObjectProof } from "../../settler/audit/proof/object-proof.ts";
 import { createBatchRepository, type BatchRecord } from "../../settler/pipeline/batches.ts";
 import { readSettings } from "../../settler/pipeline/settings.ts";
 import { createSuiPosterFactory, openSuiChain } from "../../settler/poster/sui-factory.ts";
-import { ensureDevSetup } from "../../settler/prover/dev-setup.ts";
+import { DEV_SETUP_ROOT, ensureDevSetup } from "../../settler/prover/dev-setup.ts";
 import { createThreadProver } from "../../settler/prover/thread-prover.ts";
 import { createSettler, type SettleSummary } from "../../settler/settler.ts";
+import { createSuiChainClient } from "../../settler/sui/chain-client.ts";
 import { startSuiDouble } from "../../settler/sui/double/server.ts";
 import { formatOnChainStatus, readOnChainStatus, type OnChainStatus } from "../../settler/sui/registry-status.ts";
 import { decodeCursor } from "../../settler/tree/cursor.ts";
+import { loadPoseidon } from "../../settler/tree/poseidon.ts";
 import { suiSettings } from "../options/sui.ts";
 import { indexSettings, runIndex } from "./index.ts";
+import { runVerify } from "./verify.ts";
 import { runSettleInit, settleInitRows, type SettleInitFlags } from "./settle-init.ts";
 
 export interface DemoOptions {
@@ -70,7 +80,7 @@ export interface DemoResult {
   chain: OnChainStatus;
   /** Whether the registry ended exactly where this database's last confirmed batch did. */
   consistent: boolean;
-  audit: string;
+  audit: DemoAudit;
   seconds: Record<string, number>;
 }
 
@@ -84,6 +94,74 @@ const cp = (cursor: bigint): string => {
   const { checkpoint, offset } = decodeCursor(cursor);
   return offset === 0n ? `${checkpoint}` : `${checkpoint}+${offset}`;
 };
+
+export interface DemoAudit {
+  /** The setup transcript matches the circuit, the phase-1 file and the key emitted on chain. */
+  setupOk: boolean;
+  /** Tracked objects whose API proof verified against the registry's root (of those asked). */
+  proofsVerified: number;
+  proofsAsked: number;
+  text: string;
+}
+
+/**
+ * What the auditor can check here: the setup transcript against the key the registry
+ * emitted at creation (`verify --setup`), and each tracked object's Merkle proof from the
+ * API (`GET /v1/objects/{id}/proof`) against the root on the double, as a dApp would. The
+ * settlement audit proper (`verify --registry`) needs the registry's transactions inside
+ * consecutive certified checkpoints, which the double does not produce.
+ */
+async function auditDemo(
+  common: Common,
+  input: { database: Database; chainUrl: string; packageId: string; digest: string | null; root: bigint; trackPackages: string; setupDir: string },
+): Promise<DemoAudit> {
+  const lines: string[] = ["Auditor"];
+  let setupOk = false;
+  const chain = createSuiChainClient({ connection: createSuiGrpcConnection({ url: input.chainUrl }), packageId: input.packageId });
+  try {
+    const created = input.digest ? await chain.getTransaction(input.digest) : null;
+    const event = created?.events.find((e) => e.kind === "RegistryCreated");
+    if (event?.kind === "RegistryCreated") {
+      let out = "";
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          out += chunk.toString();
+          done();
+        },
+      });
+      const code = await runVerify(common, { setup: input.setupDir, vk: Buffer.from(event.value.vk).toString("hex") }, { stdout: sink, stderr: sink });
+      setupOk = code === 0;
+      lines.push(`  verify --setup (key from the RegistryCreated event): ${setupOk ? "OK" : `FAILED (exit ${code})`}`);
+      lines.push(...out.trimEnd().split("\n").map((l) => `    ${l}`));
+    } else {
+      lines.push("  verify --setup: skipped (the registry's creation event was not found)");
+    }
+  } finally {
+    chain.close();
+  }
+
+  const poseidon = await loadPoseidon();
+  const app = createApi({ database: input.database, common });
+  const packages = input.trackPackages.split(",").map((p) => normalizeSuiAddress(p.trim())).filter(Boolean);
+  const ids = await input.database.query<{ object_id: string }>(
+    `SELECT DISTINCT object_id FROM object_versions WHERE ${packages.map((_, i) => `type LIKE $${i + 1}`).join(" OR ") || "false"} ORDER BY object_id`,
+    packages.map((p) => `%${p}%`),
+  );
+  let verified = 0;
+  for (const { object_id: id } of ids) {
+    const response = await app.request(`/v1/objects/${id}/proof`);
+    const body: unknown = await response.json();
+    const verdict = response.ok ? verifyObjectProof(poseidon, parseObjectProof(body), { root: input.root }) : null;
+    if (verdict?.valid) verified++;
+    lines.push(`  ${id}  ${verdict ? `${verdict.valid ? "valid" : "INVALID"}: ${verdict.reason}` : `HTTP ${response.status}`}`);
+  }
+  lines.splice(lines.length - ids.length, 0, `  object proofs from the API, checked with Poseidon against the registry's root: ${verified} of ${ids.length} valid`);
+  lines.push(
+    "  verify --registry: not run here: it audits the registry's transactions inside consecutive, certified Sui",
+    "  checkpoints; the local double produces no checkpoints and the fixtures are a sparse sample.",
+  );
+  return { setupOk, proofsVerified: verified, proofsAsked: ids.length, text: lines.join("\n") };
+}
 
 /**
  * Runs the demo; everything lives in a temporary data folder and an in-process double.
@@ -168,10 +246,7 @@ export async function runDemo(common: Common, options: DemoOptions): Promise<Dem
       }
       const last = rows.filter((r) => r.state === "confirmed").at(-1);
       const consistent = last !== undefined && chain.batchCount === last.batch && chain.root === last.newRoot && chain.nextCursor === last.toCursor;
-      const audit =
-        "auditor skipped: settler/audit checks registry transactions inside Sui checkpoints (certificates, digests, the change stream), " +
-        "and the local double executes transactions without producing checkpoints; on a real network run the auditor against the registry";
-
+      const audit = await timed("audit", () => auditDemo(common, { database, chainUrl: double.url, packageId: init.packageId, digest: init.digest, root: chain.root, trackPackages: options.trackPackages, setupDir: join(DEV_SETUP_ROOT, artifacts.circuitName) }));
       say("");
       say(
         table(
@@ -194,9 +269,10 @@ export async function runDemo(common: Common, options: DemoOptions): Promise<Dem
       say(formatOnChainStatus(chain));
       say("");
       say(`registry matches the last confirmed batch (root, batch count, cursor): ${consistent ? "yes" : "NO"}`);
-      say(audit);
+      say("");
+      say(audit.text);
       say(
-        `timings (s): index ${seconds.index}, dev setup ${seconds.setup}, init ${seconds.init}, settle ${seconds.settle} ` +
+        `timings (s): index ${seconds.index}, dev setup ${seconds.setup}, init ${seconds.init}, settle ${seconds.settle}, audit ${seconds.audit} ` +
           `(${summary.planned} planned, ${summary.proved} proved, ${summary.confirmed} confirmed, ${summary.failed} failed; ${summary.changes} changes, ${summary.operations} tree operations)`,
       );
       return { dataDir, indexed: { checkpoints: indexed.checkpoints, transactions: indexed.transactions }, summary, batches: rows, chain, consistent, audit, seconds };
@@ -233,11 +309,14 @@ export function createDemoCommand(): Command {
           keep: Boolean(flags.keep),
           out: process.stdout,
         });
-        if (!result.consistent || result.summary.failed > 0) process.exitCode = 1;
+        const audited = result.audit.setupOk && result.audit.proofsVerified === result.audit.proofsAsked;
+        if (!result.consistent || result.summary.failed > 0 || !audited) process.exitCode = 1;
       } catch (error) {
         common.logger.error({ err: error, ...(error instanceof BaseError ? { details: error.details } : {}) }, error instanceof Error ? error.message : "demo failed");
         process.exitCode = 1;
       } finally {
+        // snarkjs's cached curve (used by the setup check) keeps worker threads alive.
+        await releaseSnarkjs();
         await common.shutdown.stop("demo finished");
       }
     });

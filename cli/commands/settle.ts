@@ -83,7 +83,12 @@ export async function runSettle(common: Common, database: Database, flags: Settl
   }
 }
 
-/** The summary of a run as label/value rows. */
+/**
+ * The summary of a run as label/value rows.
+ *
+ * @example
+ * for (const [label, value] of summaryRows(summary)) console.log(label, value);
+ */
 export function summaryRows(s: SettleSummary): [string, string][] {
   const { checkpoint, offset } = decodeCursor(s.nextCursor);
   const seconds = s.elapsedMs / 1000;
@@ -103,7 +108,12 @@ function table(rows: [string, string][]): string {
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");
 }
 
-/** A text table of batches: number, state, range, operations, proving time, digest. */
+/**
+ * A text table of batches: number, state, range, operations, proving time, digest.
+ *
+ * @example
+ * process.stdout.write(formatBatches(await batches.list()) + "\n");
+ */
 export function formatBatches(batches: readonly BatchRecord[]): string {
   const header = ["batch", "state", "from", "to", "changes", "ins", "upd", "skip", "prove s", "attempts", "tx digest", "error"];
   const rows = batches.map((b) => {
@@ -220,7 +230,8 @@ function statusCommand(): Command {
       await withDatabase(common, "settle status", async (database) => {
         const status = await readSettleStatus(database, flags);
         if (flags.json) {
-          process.stdout.write(`${json({ ...status, settings: { ...status.settings, tracking: status.settings.tracking } })}\n`);
+          const settings = { ...status.settings, trackingHash: Buffer.from(status.settings.trackingHash).toString("hex") };
+          process.stdout.write(`${json({ ...status, settings })}\n`);
           return;
         }
         const counts = Object.entries(status.counts).map(([state, n]) => `${state} ${n}`).join(", ");

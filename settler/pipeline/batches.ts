@@ -152,7 +152,13 @@ export const BATCH_COLUMNS = `id, batch, state, from_cursor::text AS from_cursor
   public_inputs, proving_ms, prover, tx_bytes, tx_signatures, tx_digest, attempts, error, created_at, proved_at,
   signed_at, posted_at, confirmed_at`;
 
-/** Turns a raw settlement_batches row (BATCH_COLUMNS) into a record. */
+/**
+ * Turns a raw settlement_batches row (BATCH_COLUMNS) into a record.
+ *
+ * @example
+ * const [row] = await database.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM settlement_batches LIMIT 1`);
+ * const batch = toBatchRecord(row);
+ */
 export function toBatchRecord(row: BatchRow): BatchRecord {
   return {
     id: BigInt(row.id),

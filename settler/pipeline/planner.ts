@@ -22,7 +22,7 @@ import { createTrackingFilter, type TrackingFilter } from "../tracking/filter.ts
 import { createPackageOriginals, type PackageOriginals } from "../tracking/packages.ts";
 import { toCircuitInputJson } from "../tree/batch-input.ts";
 import { buildBatch, type Batch, type StateChange } from "../tree/batch.ts";
-import { decodeCursor, encodeCursor } from "../tree/cursor.ts";
+import { decodeCursor } from "../tree/cursor.ts";
 import type { IndexedMerkleTree } from "../tree/indexed-merkle-tree.ts";
 import { objectKey } from "../tree/object-encoding.ts";
 import type { Poseidon } from "../tree/poseidon.ts";
@@ -158,7 +158,6 @@ export function createPlanner(options: PlannerOptions): Planner {
       if (result === null) {
         return { kind: "waiting", reason: `no tracked change up to checkpoint ${watermark}; waiting for the indexer` };
       }
-      encodeCursor(decodeCursor(result.toCursor).checkpoint, 0n); // asserts checkpoint < 2^32
 
       await store.prepare(result.changes.map((c) => c.key));
       const number = head.batch + 1n;

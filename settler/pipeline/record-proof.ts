@@ -18,7 +18,12 @@ export interface ProofRecorder {
   record(batch: BatchRecord, output: ProveOutput): Promise<BatchRecord>;
 }
 
-/** The seven public inputs of a batch, in the circuit's order. */
+/**
+ * The seven public inputs of a batch, in the circuit's order.
+ *
+ * @example
+ * encodePublicInputs(batchStatement(batch)); // the 224 bytes Sui's verifier takes
+ */
 export function batchStatement(batch: BatchRecord): bigint[] {
   return [batch.oldRoot, batch.newRoot, batch.oldNextIndex, batch.newNextIndex, batch.commitment, batch.fromCursor, batch.toCursor];
 }

@@ -1,6 +1,10 @@
 /**
  * A map that keeps at most `capacity` entries, dropping the least recently used: the
  * tree store's cache, so memory stays flat however large the tree grows.
+ *
+ * @example
+ * const cache = new LruMap<string, bigint>(2);
+ * cache.set("a", 1n); cache.set("b", 2n); cache.get("a"); cache.set("c", 3n); // "b" is dropped
  */
 export class LruMap<K, V> {
   readonly capacity: number;

@@ -82,7 +82,12 @@ export function trackingConfigHash(config: TrackingConfig): Uint8Array {
   return blake2b(trackingConfigBytes(config), { dkLen: 32 });
 }
 
-/** The bytes `settle init` passes as `tracking_config`. */
+/**
+ * The bytes `settle init` passes as `tracking_config`.
+ *
+ * @example
+ * trackingConfigBytes({ kind: "all" }); // UTF-8 of '{"kind":"all","version":1}'
+ */
 export function trackingConfigBytes(config: TrackingConfig): Uint8Array {
   return new TextEncoder().encode(canonicalTrackingJson(config));
 }
