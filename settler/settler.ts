@@ -19,6 +19,7 @@ import { pruneTreeVersions } from "./pipeline/prune.ts";
 import { createProofRecorder } from "./pipeline/record-proof.ts";
 import { rollbackRejected } from "./pipeline/rollback.ts";
 import { readSettings, type SettlementSettings } from "./pipeline/settings.ts";
+import type { TransitionHook } from "./poster/crash-hook.ts";
 import type { Poster } from "./poster/types.ts";
 import type { BatchProver } from "./prover/types.ts";
 import { openPgTreeStore, type PgTreeStore } from "./store/pg-tree-store.ts";
@@ -44,6 +45,8 @@ export interface SettlerOptions {
   leafCacheSize?: number;
   /** Stream rows read per query (default 2,000). */
   readChunk?: number;
+  /** Called once a batch's `planned` or `proved` record is committed (the crash tests' hook). */
+  afterTransition?: TransitionHook;
 }
 
 export interface SettleSummary {
@@ -181,6 +184,7 @@ function createLoop(common: Common, ctx: LoopContext): (mode: "once" | "follow")
           return;
         }
         await recorder.record(current, output);
+        ctx.afterTransition?.(current.batch, "proved");
         summary.proved++;
         retryAt.delete(batch.batch);
         metrics.provingSeconds.observe((output.witnessMs + output.proveMs) / 1000);
@@ -231,6 +235,7 @@ function createLoop(common: Common, ctx: LoopContext): (mode: "once" | "follow")
         }
         waiting = null;
         const p = outcome.result.planned;
+        ctx.afterTransition?.(p.batch, "planned");
         progressed = true;
         summary.planned++;
         summary.changes += p.changes;

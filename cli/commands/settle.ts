@@ -23,6 +23,7 @@ import { createSuiPosterFactory, openSuiChain } from "../../settler/poster/sui-f
 import type { Poster } from "../../settler/poster/types.ts";
 import { startQueueWorker } from "../../settler/prover/queue-prover.ts";
 import { createSettler, type SettleSummary } from "../../settler/settler.ts";
+import { crashHookFromEnv } from "../../settler/poster/crash-hook.ts";
 import { formatOnChainStatus, readOnChainStatus } from "../../settler/sui/registry-status.ts";
 import { decodeCursor } from "../../settler/tree/cursor.ts";
 import { addProvingOptions, createProverFromFlags, provingArtifacts, type ProvingFlags } from "../options/proving.ts";
@@ -70,6 +71,7 @@ export async function runSettle(common: Common, database: Database, flags: Settl
       prover,
       vk: artifacts.vk,
       poster,
+      afterTransition: crashHookFromEnv(),
       ...(pollMs !== undefined && pollMs > 0 ? { pollIntervalMs: pollMs } : {}),
     });
     try {

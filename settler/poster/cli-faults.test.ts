@@ -146,10 +146,10 @@ afterAll(async () => {
 });
 
 describe("settle once through the CLI, with faults", () => {
-  it("killed right after each poster transition and restarted: every batch confirmed, each posted once", { timeout: 1_800_000 }, async () => {
+  it("killed right after each state transition (planned, proved, signed, posted, confirmed) and restarted: every batch confirmed, each posted once", { timeout: 1_800_000 }, async () => {
     const dir = await scenario("crashes");
     const before = settled();
-    for (const point of ["signed:1", "posted:2", "confirmed:3"]) {
+    for (const point of ["planned:1", "proved:1", "signed:1", "posted:2", "confirmed:3"]) {
       const run = await settleOnce(dir, [], { [CRASH_AFTER_ENV]: point });
       expect(run.signal, `${point}: ${run.stderr.slice(-2000)}`).toBe("SIGKILL");
       expect(run.stderr).toContain(`after batch ${point.split(":")[1]} became ${point.split(":")[0]}`);

@@ -5,8 +5,8 @@
  * transition and check that a restart neither loses nor double-posts a batch. SIGKILL, not
  * an exception: nothing gets to clean up, as in a power cut. Unset, it does nothing.
  *
- * States: the batch states of settlement_batches (planned, proved, signed, posted,
- * confirmed, failed). The pipeline can call the same hook after its own transitions.
+ * States: the batch states of settlement_batches: planned and proved (the settler calls the
+ * hook), signed, posted, confirmed and failed (the poster calls it).
  */
 import type { BatchState } from "../pipeline/batches.ts";
 
