@@ -10,8 +10,10 @@
  * 2. The API is served in this process; autocannon runs in a second process
  *    (bench/api-load.ts) against each route for a bounded time on loopback, cycling
  *    through many keys per route.
- * 3. A table of requests/second and latency p50/p99 per route is printed; the schema is
- *    dropped.
+ * 3. Each route is loaded twice: by one connection (the latency a request sees on an idle
+ *    server: the target) and by BENCH_API_CONNECTIONS at once (throughput, where latency
+ *    also counts queueing for the 2 cores). A table of requests/second and latency p50/p99
+ *    per route and load is printed; the schema is dropped.
  *
  * Environment: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else the local test server),
  * BENCH_API_TX (transactions, default 1,000,000), BENCH_API_SECONDS (per route, default 5),
@@ -260,16 +262,19 @@ function startLoader(): Promise<{ run: (request: LoadRequest) => Promise<LoadRes
   });
 }
 
-function table(results: LoadResult[]): string {
-  const rows = results.map((r) => [
-    r.name,
-    r.requestsPerSecond.toFixed(0),
-    r.p50Ms.toFixed(2),
-    r.p99Ms.toFixed(2),
-    String(r.requests),
-    String(r.non2xx + r.errors),
+function table(results: { single: LoadResult; loaded: LoadResult }[]): string {
+  const rows = results.map(({ single, loaded }) => [
+    single.name,
+    single.requestsPerSecond.toFixed(0),
+    single.p50Ms.toFixed(2),
+    single.p99Ms.toFixed(2),
+    loaded.requestsPerSecond.toFixed(0),
+    loaded.p50Ms.toFixed(2),
+    loaded.p99Ms.toFixed(2),
+    String(single.non2xx + single.errors + loaded.non2xx + loaded.errors),
   ]);
-  const header = ["route", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx/errors"];
+  const c = `${CONNECTIONS} conn`;
+  const header = ["route", "1 conn req/s", "1 conn p50 ms", "1 conn p99 ms", `${c} req/s`, `${c} p50 ms`, `${c} p99 ms`, "non-2xx/errors"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
@@ -313,22 +318,27 @@ async function main(): Promise<void> {
     }
 
     loader = await startLoader();
-    const results: LoadResult[] = [];
+    const results: { single: LoadResult; loaded: LoadResult }[] = [];
     for (const route of plan) {
-      // A short warm-up, unrecorded, then the measured run.
+      // A short warm-up, unrecorded; then one client alone (the latency a request sees on an
+      // idle server) and CONNECTIONS at once (throughput; latency then includes queueing).
       await loader.run({ name: route.name, baseUrl, paths: route.paths, durationSeconds: 1, connections: CONNECTIONS });
-      const result = await loader.run({ name: route.name, baseUrl, paths: route.paths, durationSeconds: SECONDS, connections: CONNECTIONS });
-      log(`  ${route.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
-      results.push(result);
+      const single = await loader.run({ name: route.name, baseUrl, paths: route.paths, durationSeconds: SECONDS, connections: 1 });
+      const loaded = await loader.run({ name: route.name, baseUrl, paths: route.paths, durationSeconds: SECONDS, connections: CONNECTIONS });
+      log(
+        `  ${route.name}: 1 connection p50 ${single.p50Ms} ms, p99 ${single.p99Ms} ms; ` +
+          `${CONNECTIONS} connections ${loaded.requestsPerSecond.toFixed(0)} req/s, p50 ${loaded.p50Ms} ms, p99 ${loaded.p99Ms} ms`,
+      );
+      results.push({ single, loaded });
     }
-    const p50s = results.map((r) => r.p50Ms).sort((a, b) => a - b);
+    const p50s = results.map((r) => r.single.p50Ms).sort((a, b) => a - b);
     process.stdout.write(
-      `\nAPI benchmark: ${TX.toLocaleString("en-US")} transactions, ${CONNECTIONS} connections, ${SECONDS} s per route, ` +
-        `autocannon in a second process, loopback\n\n${table(results)}\n\n` +
-        `median of the per-route p50s: ${p50s[Math.floor(p50s.length / 2)]!.toFixed(2)} ms; worst p50: ${p50s.at(-1)!.toFixed(2)} ms ` +
-        `(target: single-digit milliseconds)\n`,
+      `\nAPI benchmark: ${TX.toLocaleString("en-US")} transactions, ${SECONDS} s per route and load, ` +
+        `autocannon in a second process, loopback; prepared statements ${process.env.DATABASE_PREPARE ?? "on"}\n\n${table(results)}\n\n` +
+        `one connection: median of the per-route p50s ${p50s[Math.floor(p50s.length / 2)]!.toFixed(2)} ms, worst p50 ${p50s.at(-1)!.toFixed(2)} ms ` +
+        `(target: single-digit milliseconds at the median)\n`,
     );
-    if (results.some((r) => r.non2xx + r.errors > 0)) process.exitCode = 1;
+    if (results.some((r) => r.single.non2xx + r.single.errors + r.loaded.non2xx + r.loaded.errors > 0)) process.exitCode = 1;
   } finally {
     loader?.stop();
     await server?.close();

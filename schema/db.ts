@@ -80,6 +80,12 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob;
   /** postgres.js pool size (default 4). */
   maxConnections?: number;
+  /**
+   * Postgres only: run parameterized queries as named prepared statements, planned once per
+   * connection (default true; `DATABASE_PREPARE=false` turns it off, e.g. behind PgBouncer
+   * in transaction mode, which cannot keep a session's statements).
+   */
+  prepare?: boolean;
 }
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -175,9 +181,13 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       throw error;
     }
   }
+  // The statements are few and fixed (the queries are built from a small set of shapes), so
+  // each connection's cache stays small; planning once saves most of a point lookup's cost.
+  const prepare = options.prepare ?? !/^(0|false|no|off)$/i.test(process.env.DATABASE_PREPARE ?? "");
   const runner = (client: postgres.Sql) => ({
     async query<T extends SqlRow>(text: string, params: SqlValue[] = []): Promise<T[]> {
-      return (await client.unsafe(text, params.map(toPostgresParam) as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+      const values = params.map(toPostgresParam) as postgres.ParameterOrJSON<never>[];
+      return (await client.unsafe(text, values, { prepare: prepare && params.length > 0 })) as unknown as T[];
     },
     async copyIn(table: string, columns: readonly string[], data: string): Promise<void> {
       const query = client.unsafe(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`);
