@@ -181,8 +181,10 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       throw error;
     }
   }
-  // The statements are few and fixed (the queries are built from a small set of shapes), so
-  // each connection's cache stays small; planning once saves most of a point lookup's cost.
+  // The statements are few and fixed (the queries are built from a small set of shapes, every
+  // value bound), so each connection's cache stays small. After five runs Postgres may keep a
+  // generic plan, blind to the values: every list's index yields its exact order, so that
+  // plan never sorts a popular key's rows (it once sorted 27,000 of one owner's: 880 ms).
   const prepare = options.prepare ?? !/^(0|false|no|off)$/i.test(process.env.DATABASE_PREPARE ?? "");
   const runner = (client: postgres.Sql) => ({
     async query<T extends SqlRow>(text: string, params: SqlValue[] = []): Promise<T[]> {

@@ -188,7 +188,9 @@ export const balanceChanges = pgTable(
   },
   (t) => [
     primaryKey({ name: "balance_changes_pkey", columns: [t.txSequenceNumber, t.owner, t.coinType, t.source] }),
-    index("balance_changes_owner_idx").on(t.owner, t.coinType, t.txSequenceNumber),
+    // An owner's changes of one coin, newest first, in the API's exact order (the key): no
+    // sort however many rows the owner has, whatever plan a prepared statement gets.
+    index("balance_changes_owner_coin_idx").on(t.owner, t.coinType, t.txSequenceNumber, t.source),
   ],
 );
 
