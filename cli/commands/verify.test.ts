@@ -23,6 +23,9 @@ import { createIndexedMerkleTree, type IndexedMerkleTree } from "../../settler/t
 import { objectKey } from "../../settler/tree/object-encoding.ts";
 import { loadPoseidon } from "../../settler/tree/poseidon.ts";
 import { emptyRoot } from "../../settler/tree/tree-hash.ts";
+import { checkpointMessages, startTestFullNode } from "../../indexer/sources/grpc-test-server.ts";
+import { localFolderSource } from "../../indexer/sources/local-folder.ts";
+import type { CheckpointModel } from "../../indexer/model.ts";
 import { EXIT_MISMATCH, EXIT_OK, EXIT_USAGE, runVerify, type VerifyFlags } from "./verify.ts";
 
 const DEPTH = 2;
@@ -149,6 +152,31 @@ describe("verify --registry", () => {
     expect(r.stdout).toMatch(/^batch\s+cursor range\s+settled in/m);
     expect(r.stdout).toMatch(/OK: every settlement verified/);
     expect(r.stdout).toMatch(/certificates not checked/);
+  });
+
+  it("fetches the checkpoints from a full node over gRPC (sui.rpc.v2) with the same verdicts", async () => {
+    const serve = async (history: WrittenHistory) => {
+      const source = localFolderSource(history.dir);
+      const models: CheckpointModel[] = [];
+      for (let seq = FIRST; seq <= history.last; seq++) {
+        const result = await source.fetch(seq);
+        if (result.kind !== "found") throw new Error(`checkpoint ${seq} missing from ${history.dir}`);
+        models.push(result.checkpoint);
+      }
+      return startTestFullNode({ checkpoints: checkpointMessages(models), tip: history.last });
+    };
+    for (const [history, expected] of [[clean, EXIT_OK], [forged, EXIT_MISMATCH]] as const) {
+      const node = await serve(history);
+      try {
+        const { fromDir: _, ...flags } = registryFlags(history);
+        const r = await verify({ ...flags, grpc: node.url });
+        expect(r.code, r.stderr).toBe(expected);
+        if (expected === EXIT_OK) expect(r.stdout).toMatch(/OK: every settlement verified/);
+        else expect(r.stdout).toMatch(/FAILED: batch 2 \(settled in checkpoint \d+\): proof check failed/);
+      } finally {
+        await node.close();
+      }
+    }
   });
 
   it("exits 1 on a forged proof, naming the batch", async () => {
