@@ -1,8 +1,16 @@
 /**
  * The committer: writes a batch of consecutive indexed checkpoints and moves the
- * watermarks of the pipelines it covers, all in ONE database transaction. Every table is
- * written with multi-row statements taking one text-array parameter per column (see
- * columnar.ts); the live objects table gets the batch's net upserts and deletes.
+ * watermarks of the pipelines it covers. A pipeline's rows and its watermark always move in
+ * one database transaction. On PostgreSQL the pipelines are split into two groups that
+ * commit concurrently, each in its own transaction on its own connection, so the server
+ * writes with two backends (two cores) instead of one; on PGlite (one connection) everything
+ * is one transaction. Every table is written with multi-row statements taking one
+ * text-array parameter per column (see columnar.ts); the live objects table gets the batch's
+ * net upserts and deletes.
+ *
+ * If one group commits and the other fails, their pipelines' watermarks differ: the retry
+ * (or the next run, which resumes each pipeline at its own watermark) writes only what each
+ * pipeline lacks, because a batch's rows are always cut at the pipeline's watermark here.
  */
 import { performance } from "node:perf_hooks";
 import { NonRetryableError, RetryableError } from "../../common/errors.ts";
@@ -20,6 +28,7 @@ import {
 import type { CheckpointModel } from "../model.ts";
 import {
   mergeLiveObjectChanges,
+  pipelineNames,
   type LiveObjectChanges,
   type PipelineName,
   type PipelineRows,
@@ -78,53 +87,106 @@ const upsertObjectsSuffix =
     .join(", ");
 
 /**
+ * The pipelines that commit together when commits run in parallel: about half the rows and
+ * index entries each (object versions and live objects are the heaviest tables).
+ */
+export const PARALLEL_COMMIT_GROUPS: readonly (readonly PipelineName[])[] = [
+  ["object_versions", "objects", "packages", "checkpoints"],
+  ["transactions", "events", "balance_changes"],
+];
+
+export interface CommitterOptions {
+  /** Commit the pipeline groups concurrently on separate connections (default: on PostgreSQL). */
+  parallel?: boolean;
+}
+
+/**
  * @example
  * const committer = createCommitter(database, new Map([["events", 41n]]));
  * await committer.commit([{ checkpoint, transactionCount: 3, rows: { events: [...] } }]);
  */
 export function createCommitter(
-  database: Pick<Database, "transaction">,
+  database: Pick<Database, "transaction" | "kind">,
   initial: ReadonlyMap<PipelineName, bigint | null>,
+  options: CommitterOptions = {},
 ): Committer {
   const watermarks = new Map(initial);
+  const groups = (options.parallel ?? database.kind === "postgres") ? PARALLEL_COMMIT_GROUPS : [pipelineNames];
+
+  /** One group's rows and watermarks, in one transaction. */
+  const commitPart = async (payload: EncodedBatch): Promise<void> => {
+    const updates: WatermarkUpdate[] = [...payload.his].map(([pipeline, hi]) => ({
+      pipeline,
+      previous: watermarks.get(pipeline) ?? null,
+      next: hi,
+    }));
+    await database.transaction(async (tx) => {
+      // Every statement is sent at once (postgres.js pipelines them on the transaction's
+      // connection): the server never waits for this thread between statements.
+      const statements: Promise<unknown>[] = [];
+      for (const table of payload.tables) statements.push(...insertChunked(tx, table.encoder, table.data));
+      if (payload.objects) statements.push(...writeLiveObjects(tx, payload.objects));
+      statements.push(advanceWatermarks(tx, updates));
+      await settleInOrder(statements);
+    });
+    for (const update of updates) watermarks.set(update.pipeline, update.next.checkpointHiInclusive);
+  };
+
   return {
     watermarks,
     async commit(batch) {
       if (batch.length === 0) throw new NonRetryableError("Empty batch");
       const started = performance.now();
-      const payload = encodeBatch(batch);
+      const payloads = groups
+        .map((names) => restrictBatch(batch, names, watermarks))
+        .filter((part) => part.length > 0)
+        .map(encodeBatch);
       const encoded = performance.now();
-      const updates: WatermarkUpdate[] = [...payload.his].map(([pipeline, hi]) => ({
-        pipeline,
-        previous: watermarks.get(pipeline) ?? null,
-        next: hi,
-      }));
-      try {
-        await database.transaction(async (tx) => {
-          // Every statement is sent at once (postgres.js pipelines them on the transaction's
-          // connection): the server never waits for this thread between statements.
-          const statements: Promise<unknown>[] = [];
-          for (const table of payload.tables) statements.push(...insertChunked(tx, table.encoder, table.data));
-          if (payload.objects) statements.push(...writeLiveObjects(tx, payload.objects));
-          statements.push(advanceWatermarks(tx, updates));
-          await settleInOrder(statements);
-        });
-      } catch (error) {
-        throw classifyDatabaseError(error, batch);
+      const results = await Promise.allSettled(payloads.map(commitPart));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw classifyDatabaseError(failed.reason, batch);
+      const rowCounts: Record<string, number> = {};
+      for (const payload of payloads) {
+        for (const [table, n] of Object.entries(payload.rowCounts)) rowCounts[table] = (rowCounts[table] ?? 0) + n;
       }
-      for (const update of updates) watermarks.set(update.pipeline, update.next.checkpointHiInclusive);
       const last = batch[batch.length - 1]!;
       return {
         checkpoints: batch.length,
         transactions: batch.reduce((n, c) => n + c.transactionCount, 0),
-        rows: payload.rowCounts,
-        totalRows: Object.values(payload.rowCounts).reduce((a, b) => a + b, 0),
+        rows: rowCounts,
+        totalRows: Object.values(rowCounts).reduce((a, b) => a + b, 0),
         encodeMs: encoded - started,
         writeMs: performance.now() - encoded,
         watermark: watermarkOf(last.checkpoint),
       };
     },
   };
+}
+
+/**
+ * The batch cut to these pipelines, without what a pipeline already committed (at or
+ * below its watermark); checkpoints left with no pipeline are dropped.
+ */
+function restrictBatch(
+  batch: readonly IndexedCheckpoint[],
+  names: readonly PipelineName[],
+  watermarks: ReadonlyMap<PipelineName, bigint | null>,
+): IndexedCheckpoint[] {
+  const out: IndexedCheckpoint[] = [];
+  for (const indexed of batch) {
+    const rows: Partial<PipelineRows> = {};
+    let any = false;
+    for (const name of names) {
+      const value = indexed.rows[name];
+      if (value === undefined) continue;
+      const mark = watermarks.get(name) ?? null;
+      if (mark !== null && indexed.checkpoint.sequenceNumber <= mark) continue;
+      (rows as Record<PipelineName, unknown>)[name] = value;
+      any = true;
+    }
+    if (any) out.push({ ...indexed, rows });
+  }
+  return out;
 }
 
 export interface EncodedTable {
