@@ -19,12 +19,11 @@ import type { ChangedObject, CheckpointModel } from "../model.ts";
 import { plainBytes, sameBytes } from "./chk.ts";
 import { BcsCursor, BcsDecodeError } from "./cursor.ts";
 import { DecodedTransaction, type DecodeOrigin, type ObjectSlices } from "./decoded-transaction.ts";
-import { suiDigest } from "./digest.ts";
 import { readEffects, type EffectsFields } from "./effects.ts";
 import { readEvents } from "./events.ts";
 import { readObjectKey, skipObject } from "./object.ts";
 import { type CheckpointMessage, readCheckpointMessage } from "./protobuf.ts";
-import { readContents, readSummary } from "./summary.ts";
+import { checkpointModel, readContents, readSummary } from "./summary.ts";
 import { readTransactionData } from "./transaction.ts";
 
 /**
@@ -153,21 +152,7 @@ export function decodeCheckpointMessage(proto: CheckpointMessage, location: stri
         );
       });
 
-      return {
-        sequenceNumber: summary.sequenceNumber,
-        epoch: summary.epoch,
-        timestampMs: summary.timestampMs,
-        networkTotalTransactions: summary.networkTotalTransactions,
-        digest: suiDigest("CheckpointSummary", summaryBcs),
-        contentDigest: summary.contentDigest,
-        previousDigest: summary.previousDigest,
-        epochRollingGasCostSummary: summary.epochRollingGasCostSummary,
-        endOfEpochData: summary.endOfEpochData,
-        summaryBcs,
-        signature,
-        contentsBcs,
-        transactions,
-      };
+      return checkpointModel(summary, { summaryBcs, signature, contentsBcs, transactions });
     } catch (error) {
       if (error instanceof BcsDecodeError) throw error.within(field);
       throw error;

@@ -12,11 +12,10 @@ import { NonRetryableError } from "../../common/errors.ts";
 import type { CheckpointModel } from "../model.ts";
 import { BcsCursor, BcsDecodeError } from "./cursor.ts";
 import { DecodedTransaction, LocatedObjects, type DecodeOrigin } from "./decoded-transaction.ts";
-import { suiDigest } from "./digest.ts";
 import { readEffects } from "./effects.ts";
 import { readEvents } from "./events.ts";
 import { skipObject } from "./object.ts";
-import { readAuthoritySignature, readContents, readSummary } from "./summary.ts";
+import { checkpointModel, readAuthoritySignature, readContents, readSummary } from "./summary.ts";
 import { readSenderSignedData } from "./transaction.ts";
 
 /** `BlobEncoding::Bcs`. */
@@ -138,21 +137,7 @@ export function decodeChk(input: Uint8Array, location: string): CheckpointModel 
       throw new BcsDecodeError("network_total_transactions", summaryStart + 16, "smaller than the transactions in the checkpoint");
     }
 
-    return {
-      sequenceNumber: summary.sequenceNumber,
-      epoch: summary.epoch,
-      timestampMs: summary.timestampMs,
-      networkTotalTransactions: summary.networkTotalTransactions,
-      digest: suiDigest("CheckpointSummary", summaryBcs),
-      contentDigest: summary.contentDigest,
-      previousDigest: summary.previousDigest,
-      epochRollingGasCostSummary: summary.epochRollingGasCostSummary,
-      endOfEpochData: summary.endOfEpochData,
-      summaryBcs,
-      signature,
-      contentsBcs,
-      transactions,
-    };
+    return checkpointModel(summary, { summaryBcs, signature, contentsBcs, transactions });
   } catch (error) {
     if (!(error instanceof BcsDecodeError)) throw error;
     const located = error.within(txIndex >= 0 ? `transactions[${txIndex}].${path}` : path);

@@ -2,7 +2,8 @@
  * Checkpoint-level BCS (sui-types messages_checkpoint.rs, crypto.rs): `CheckpointSummary`,
  * `AuthorityStrongQuorumSignInfo` and `CheckpointContents` V1/V2.
  */
-import type { AuthorityQuorumSignature, CommitteeMember, EndOfEpochData, GasCostSummary } from "../model.ts";
+import type { AuthorityQuorumSignature, CheckpointModel, CommitteeMember, EndOfEpochData, GasCostSummary } from "../model.ts";
+import { suiDigest } from "./digest.ts";
 import type { BcsCursor } from "./cursor.ts";
 import { readGasCostSummary } from "./effects.ts";
 
@@ -125,4 +126,28 @@ export function readContents(c: BcsCursor, withSignatures: boolean): ContentsFie
     }
   }
   return { version, transactionDigests, effectsDigests, signatures };
+}
+
+/**
+ * The checkpoint model from a decoded summary and its parts: the same for both file formats.
+ *
+ * @example
+ * return checkpointModel(readSummary(c), { summaryBcs, signature, contentsBcs, transactions });
+ */
+export function checkpointModel(
+  summary: SummaryFields,
+  parts: Pick<CheckpointModel, "summaryBcs" | "signature" | "contentsBcs" | "transactions">,
+): CheckpointModel {
+  return {
+    sequenceNumber: summary.sequenceNumber,
+    epoch: summary.epoch,
+    timestampMs: summary.timestampMs,
+    networkTotalTransactions: summary.networkTotalTransactions,
+    digest: suiDigest("CheckpointSummary", parts.summaryBcs),
+    contentDigest: summary.contentDigest,
+    previousDigest: summary.previousDigest,
+    epochRollingGasCostSummary: summary.epochRollingGasCostSummary,
+    endOfEpochData: summary.endOfEpochData,
+    ...parts,
+  };
 }

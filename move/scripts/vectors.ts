@@ -18,6 +18,7 @@ import { loadPoseidon, type Poseidon } from "../../settler/tree/poseidon.ts";
 import type { LeafProof as TreeLeafProof } from "../../settler/tree/proof.ts";
 import { emptyRoot } from "../../settler/tree/tree-hash.ts";
 import { settlePublicInputs } from "../../settler/sui/registry-calls.ts";
+import type { BatchPublicInputs } from "../../settler/tree/batch-input.ts";
 
 /**
  * The BN254 verifying key of Sui's Groth16 documentation example (circuit `c <== a * b`, one
@@ -60,14 +61,7 @@ export interface TreeVectors {
   emptyRoots: { depth: number; root: bigint }[];
 }
 
-export interface BatchVector {
-  oldRoot: bigint;
-  newRoot: bigint;
-  oldNextIndex: bigint;
-  newNextIndex: bigint;
-  batchCommitment: bigint;
-  fromCursor: bigint;
-  toCursor: bigint;
+export interface BatchVector extends BatchPublicInputs {
   proof: string;
   publicInputs: string;
 }

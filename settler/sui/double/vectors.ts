@@ -6,15 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../../common/fixtures.ts";
+import type { BatchPublicInputs } from "../../tree/batch-input.ts";
 
-export interface VectorBatch {
-  oldRoot: bigint;
-  newRoot: bigint;
-  oldNextIndex: bigint;
-  newNextIndex: bigint;
-  batchCommitment: bigint;
-  fromCursor: bigint;
-  toCursor: bigint;
+export interface VectorBatch extends BatchPublicInputs {
   operations: number;
   proof: Uint8Array;
   publicInputs: Uint8Array;

@@ -26,6 +26,7 @@ import {
 } from "../../../../indexer/synthetic/encoder.ts";
 import { contentsWithId, rebateFor, seal, u64Bytes, type LiveObject } from "../../../../indexer/synthetic/world.ts";
 import { KeyRotationAppliedBcs, KeyRotationProposedBcs, RegistryCreatedBcs, SettledBcs } from "../../../sui/registry-calls.ts";
+import type { BatchPublicInputs } from "../../../tree/batch-input.ts";
 
 export interface RegistryCreation {
   vk: Uint8Array;
@@ -38,15 +39,8 @@ export interface RegistryCreation {
 }
 
 /** Everything a settle call passes and its Settled event says; tests forge any of it. */
-export interface SettlementWrite {
+export interface SettlementWrite extends BatchPublicInputs {
   batch: bigint;
-  oldRoot: bigint;
-  newRoot: bigint;
-  oldNextIndex: bigint;
-  newNextIndex: bigint;
-  batchCommitment: bigint;
-  fromCursor: bigint;
-  toCursor: bigint;
   proof: Uint8Array;
 }
 
