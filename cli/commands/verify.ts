@@ -21,7 +21,7 @@ import { Command } from "commander";
 import { createCommon, type Common } from "../../common/context.ts";
 import { BaseError } from "../../common/errors.ts";
 import { stopOnSignals } from "../../common/shutdown.ts";
-import { addCheckpointSourceOptions, checkpointSourceFromFlags, type CheckpointSourceFlags } from "../checkpoint-source-options.ts";
+import { addCheckpointSourceOptions, checkpointSourceFromFlags, type CheckpointSourceFlags } from "../options/checkpoint-source.ts";
 import { loadCommitteeFile } from "../../settler/audit/checkpoint/committee-file.ts";
 import { parseObjectProof, verifyObjectProof } from "../../settler/audit/proof/object-proof.ts";
 import { auditRegistry } from "../../settler/audit/settlements/run.ts";

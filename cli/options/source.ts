@@ -18,14 +18,19 @@ export interface SourceFlags {
   batchRows?: string;
 }
 
+/** `--from-dir`: a local folder of checkpoint files (the same wording for every command). */
+export const fromDirOption = () => new Option("--from-dir <dir>", "a local folder of <seq>.chk / <seq>.binpb.zst files");
+/** `--remote-store`: a checkpoint store over HTTP. */
+export const remoteStoreOption = () => new Option("--remote-store <url>", "a checkpoint store over HTTP, e.g. https://checkpoints.mainnet.sui.io");
+
 /**
  * @example
  * const command = addSourceOptions(new Command("index")).action(async (flags: SourceFlags) => { … });
  */
 export function addSourceOptions(command: Command): Command {
   return command
-    .addOption(new Option("--from-dir <dir>", "a local folder of <seq>.chk / <seq>.binpb.zst files").conflicts("remoteStore"))
-    .addOption(new Option("--remote-store <url>", "a checkpoint store over HTTP, e.g. https://checkpoints.mainnet.sui.io"))
+    .addOption(fromDirOption().conflicts("remoteStore"))
+    .addOption(remoteStoreOption())
     .option("--first-checkpoint <n>", "where pipelines without a watermark start (default 0); ignored once a watermark exists")
     .option("--last-checkpoint <n>", "stop cleanly after committing this checkpoint (default: follow the source forever)")
     .option("--packages <ids>", "index only transactions touching these packages (original ids, comma-separated)")

@@ -3,10 +3,11 @@
  * `--from-dir DIR`, `--remote-store URL` or `--grpc URL`.
  */
 import { Option, type Command } from "commander";
-import type { Common } from "../common/context.ts";
-import { NonRetryableError } from "../common/errors.ts";
-import { createGrpcSource } from "../indexer/sources/grpc.ts";
-import { localFolderSource, remoteStoreSource, type CheckpointSource } from "../indexer/sources/index.ts";
+import type { Common } from "../../common/context.ts";
+import { NonRetryableError } from "../../common/errors.ts";
+import { createGrpcSource } from "../../indexer/sources/grpc.ts";
+import { localFolderSource, remoteStoreSource, type CheckpointSource } from "../../indexer/sources/index.ts";
+import { fromDirOption, remoteStoreOption } from "./source.ts";
 
 export interface CheckpointSourceFlags {
   fromDir?: string;
@@ -22,8 +23,8 @@ export interface CheckpointSourceFlags {
  */
 export function addCheckpointSourceOptions(command: Command): Command {
   return command
-    .addOption(new Option("--from-dir <dir>", "a local folder of <seq>.chk / <seq>.binpb.zst files"))
-    .addOption(new Option("--remote-store <url>", "a checkpoint store over HTTP, e.g. https://checkpoints.mainnet.sui.io"))
+    .addOption(fromDirOption())
+    .addOption(remoteStoreOption())
     .addOption(new Option("--grpc <url>", "a Sui full node's gRPC endpoint, e.g. https://fullnode.mainnet.sui.io:443"));
 }
 
