@@ -13,6 +13,8 @@ export interface LoadRequest {
   paths: string[];
   durationSeconds: number;
   connections: number;
+  /** Requests per second over all connections; unset: as fast as the server answers. */
+  overallRate?: number;
 }
 
 /** What comes back per route. */
@@ -41,6 +43,7 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  overallRate?: number;
   requests: { setupRequest: (request: AutocannonRequest) => AutocannonRequest }[];
 }) => Promise<AutocannonResult>;
 
@@ -52,6 +55,7 @@ async function load(request: LoadRequest): Promise<LoadResult> {
     url: request.baseUrl,
     connections: request.connections,
     duration: request.durationSeconds,
+    ...(request.overallRate ? { overallRate: request.overallRate } : {}),
     // Each request takes the next path, so point lookups spread over many keys.
     requests: [
       {
