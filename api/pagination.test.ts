@@ -113,6 +113,9 @@ describe.each(databaseKinds)("pagination on %s", (kind) => {
       }
     }
 
+    // The whole lists above were read while the live objects table stood at the pin (the
+    // owner and type listings answer from it); the walks below go on after later checkpoints
+    // moved it past the pin (they answer from object_versions): both must give the same rows.
     for (const walk of walks) await walk.step();
     for (const sequenceNumber of later) {
       await indexFixtures(database, [sequenceNumber]);
