@@ -8,9 +8,8 @@ import { databaseKinds, openTestDatabase, type TestDatabase } from "../schema/te
 import { checkChainIdentity } from "./chain-identity.ts";
 import { runIndexer } from "./ingest/test-helpers.ts";
 import type { CheckpointModel } from "./model.ts";
-import { checkpointMessages, startTestFullNode, type TestFullNode } from "./sources/grpc-test-server.ts";
+import { checkpointMessages, folderCheckpoints, sequenceRange, startTestFullNode, type TestFullNode } from "./sources/grpc-test-server.ts";
 import { createGrpcSource } from "./sources/grpc.ts";
-import { localFolderSource } from "./sources/index.ts";
 import { generateCheckpoints } from "./synthetic/generate.ts";
 
 const MAINNET = { chainId: "4btiuiMPvEENsttpZC7CZ53DruC3MAgfznDbASZ7DR6S", chain: "mainnet" };
@@ -22,13 +21,7 @@ async function synthetic(seed: number): Promise<{ dir: string; models: Checkpoin
   const dir = mkdtempSync(join(tmpdir(), "szi-chain-"));
   dirs.push(dir);
   await generateCheckpoints({ dir, first: FIRST, count: 4, format: "binpb.zst", seed, shape: { transactionsPerCheckpoint: 3, systemTransactionsPerCheckpoint: 1 } });
-  const source = localFolderSource(dir);
-  const models: CheckpointModel[] = [];
-  for (let i = 0n; i < 4n; i++) {
-    const result = await source.fetch(FIRST + i);
-    if (result.kind === "found") models.push(result.checkpoint);
-  }
-  return { dir, models };
+  return { dir, models: await folderCheckpoints(dir, sequenceRange(FIRST, FIRST + 3n)) };
 }
 
 let ours: Awaited<ReturnType<typeof synthetic>>;

@@ -13,8 +13,7 @@ import { projectRoot } from "../../common/fixtures.ts";
 import { openDatabase, type Database } from "../../schema/db.ts";
 import { dropSchema, freshSchemaName, testPostgresUrl } from "../../schema/testing.ts";
 import type { CheckpointModel } from "../../indexer/model.ts";
-import { checkpointMessages, startTestFullNode } from "../../indexer/sources/grpc-test-server.ts";
-import { localFolderSource } from "../../indexer/sources/index.ts";
+import { checkpointMessages, folderCheckpoints, sequenceRange, startTestFullNode } from "../../indexer/sources/grpc-test-server.ts";
 import { generateCheckpoints } from "../../indexer/synthetic/generate.ts";
 
 const FIRST = 300n;
@@ -26,12 +25,7 @@ let models: CheckpointModel[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "szi-start-"));
   await generateCheckpoints({ dir, first: FIRST, count: COUNT, format: "chk", seed: 9, shape: { transactionsPerCheckpoint: 3, systemTransactionsPerCheckpoint: 1 } });
-  const folder = localFolderSource(dir);
-  models = [];
-  for (let seq = FIRST; seq <= LAST; seq++) {
-    const result = await folder.fetch(seq);
-    if (result.kind === "found") models.push(result.checkpoint);
-  }
+  models = await folderCheckpoints(dir, sequenceRange(FIRST, LAST));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

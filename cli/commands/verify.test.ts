@@ -23,9 +23,7 @@ import { createIndexedMerkleTree, type IndexedMerkleTree } from "../../settler/t
 import { objectKey } from "../../settler/tree/object-encoding.ts";
 import { loadPoseidon } from "../../settler/tree/poseidon.ts";
 import { emptyRoot } from "../../settler/tree/tree-hash.ts";
-import { checkpointMessages, startTestFullNode } from "../../indexer/sources/grpc-test-server.ts";
-import { localFolderSource } from "../../indexer/sources/local-folder.ts";
-import type { CheckpointModel } from "../../indexer/model.ts";
+import { checkpointMessages, folderCheckpoints, sequenceRange, startTestFullNode } from "../../indexer/sources/grpc-test-server.ts";
 import { EXIT_MISMATCH, EXIT_OK, EXIT_USAGE, runVerify, type VerifyFlags } from "./verify.ts";
 
 const DEPTH = 2;
@@ -155,16 +153,8 @@ describe("verify --registry", () => {
   });
 
   it("fetches the checkpoints from a full node over gRPC (sui.rpc.v2) with the same verdicts", async () => {
-    const serve = async (history: WrittenHistory) => {
-      const source = localFolderSource(history.dir);
-      const models: CheckpointModel[] = [];
-      for (let seq = FIRST; seq <= history.last; seq++) {
-        const result = await source.fetch(seq);
-        if (result.kind !== "found") throw new Error(`checkpoint ${seq} missing from ${history.dir}`);
-        models.push(result.checkpoint);
-      }
-      return startTestFullNode({ checkpoints: checkpointMessages(models), tip: history.last });
-    };
+    const serve = async (history: WrittenHistory) =>
+      startTestFullNode({ checkpoints: checkpointMessages(await folderCheckpoints(history.dir, sequenceRange(FIRST, history.last))), tip: history.last });
     for (const [history, expected] of [[clean, EXIT_OK], [forged, EXIT_MISMATCH]] as const) {
       const node = await serve(history);
       try {

@@ -16,6 +16,7 @@ import type { ServiceType } from "@protobuf-ts/runtime-rpc";
 import { GrpcTypes } from "@mysten/sui/grpc";
 import { encodeBinpb } from "../decode/binpb-writer.ts";
 import type { CheckpointModel } from "../model.ts";
+import { localFolderSource } from "./local-folder.ts";
 
 type ProtoCheckpoint = GrpcTypes.Checkpoint;
 export type TestNodeMethod = "GetServiceInfo" | "GetCheckpoint" | "SubscribeCheckpoints";
@@ -86,6 +87,30 @@ export interface TestFullNode {
 export function checkpointMessages(checkpoints: Iterable<CheckpointModel>): Map<bigint, ProtoCheckpoint> {
   const out = new Map<bigint, ProtoCheckpoint>();
   for (const checkpoint of checkpoints) out.set(checkpoint.sequenceNumber, GrpcTypes.Checkpoint.fromBinary(encodeBinpb(checkpoint)));
+  return out;
+}
+
+/**
+ * The decoded checkpoints of a folder, to serve: every one of `sequenceNumbers` must be there.
+ *
+ * @example
+ * const node = await startTestFullNode({ checkpoints: checkpointMessages(await folderCheckpoints(dir, [1n, 2n])), tip: 2n });
+ */
+export async function folderCheckpoints(dir: string, sequenceNumbers: Iterable<bigint>): Promise<CheckpointModel[]> {
+  const source = localFolderSource(dir);
+  const out: CheckpointModel[] = [];
+  for (const seq of sequenceNumbers) {
+    const result = await source.fetch(seq);
+    if (result.kind !== "found") throw new Error(`checkpoint ${seq} is not in ${dir}`);
+    out.push(result.checkpoint);
+  }
+  return out;
+}
+
+/** first, first + 1, …, last. */
+export function sequenceRange(first: bigint, last: bigint): bigint[] {
+  const out: bigint[] = [];
+  for (let seq = first; seq <= last; seq++) out.push(seq);
   return out;
 }
 

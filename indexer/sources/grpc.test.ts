@@ -18,12 +18,11 @@ import { sleep } from "../ingest/backoff.ts";
 import { listPlan, type CheckpointPlan } from "../ingest/checkpoint-plan.ts";
 import { createIndexer } from "../ingest/indexer.ts";
 import { dumpTables, fixtureSets } from "../ingest/test-helpers.ts";
-import type { CheckpointModel } from "../model.ts";
 import { generateCheckpoints } from "../synthetic/generate.ts";
 import { createArchiveFallbackSource } from "./archive-fallback.ts";
 import { createSuiGrpcConnection } from "./grpc-client.ts";
 import { createCheckpointSubscription } from "./grpc-subscription.ts";
-import { checkpointMessages, startTestFullNode, type TestFullNode } from "./grpc-test-server.ts";
+import { checkpointMessages, folderCheckpoints, startTestFullNode, type TestFullNode } from "./grpc-test-server.ts";
 import { CHECKPOINT_READ_MASK, createGrpcSource, PrunedCheckpointError, type GrpcSourceOptions } from "./grpc.ts";
 import { localFolderSource, remoteStoreSource, type CheckpointSource } from "./index.ts";
 import { meteredSource } from "./metered.ts";
@@ -39,22 +38,11 @@ let synthetic: Map<bigint, GrpcTypes.Checkpoint>;
 let fixtures: Map<bigint, GrpcTypes.Checkpoint>;
 const sets = fixtureSets();
 
-async function models(folder: string, seqs: Iterable<bigint>): Promise<CheckpointModel[]> {
-  const source = localFolderSource(folder);
-  const out: CheckpointModel[] = [];
-  for (const seq of seqs) {
-    const result = await source.fetch(seq);
-    if (result.kind !== "found") throw new Error(`missing ${seq}`);
-    out.push(result.checkpoint);
-  }
-  return out;
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "szi-grpc-"));
   await generateCheckpoints({ dir, first: FIRST, count: COUNT, format: "binpb.zst", seed: 11, shape: { transactionsPerCheckpoint: 5, systemTransactionsPerCheckpoint: 2 } });
-  synthetic = checkpointMessages(await models(dir, Array.from({ length: COUNT }, (_, i) => FIRST + BigInt(i))));
-  fixtures = checkpointMessages(await models(sets.dir, sets.mainnet));
+  synthetic = checkpointMessages(await folderCheckpoints(dir, Array.from({ length: COUNT }, (_, i) => FIRST + BigInt(i))));
+  fixtures = checkpointMessages(await folderCheckpoints(sets.dir, sets.mainnet));
 });
 
 afterAll(() => {
