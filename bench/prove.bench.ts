@@ -22,7 +22,7 @@
  * BENCH_PROVE_PROOFS (proofs per measurement, default 4).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -78,15 +78,17 @@ async function randomBatches(depth: number, batch: number, count: number): Promi
   };
   const randomKey = () => BigInt(1 + random(2 ** 30)) * 2n ** 200n + BigInt(random(2 ** 30));
   const present: bigint[] = [];
+  const isPresent = new Set<bigint>();
   // Leave room for every insert to come: the tree holds 2^depth - 1 keys besides the sentinel.
   const capacity = 2 ** depth - 1;
   const inserts = Math.ceil((batch * count) / 2);
-  const prefill = Math.max(1, Math.min(capacity - inserts, 2 * batch));
-  if (prefill < 1 || capacity < inserts + 1) throw new Error(`depth ${depth} cannot hold ${inserts} inserts; use a deeper tree`);
+  const prefill = Math.min(capacity - inserts, 2 * batch);
+  if (prefill < 1) throw new Error(`depth ${depth} cannot hold ${inserts} inserts; use a deeper tree`);
   for (let i = 0; i < prefill; i++) {
     const key = randomKey();
     tree.insert(key, BigInt(1 + random(1000)));
     present.push(key);
+    isPresent.add(key);
   }
   const out: string[] = [];
   for (let n = 0; n < count; n++) {
@@ -105,7 +107,10 @@ async function randomBatches(depth: number, batch: number, count: number): Promi
       fromCursor: encodeCursor(100n + BigInt(n), 0n),
       toCursor: encodeCursor(101n + BigInt(n), 0n),
     });
-    for (const c of changes) if (!present.includes(c.key)) present.push(c.key);
+    for (const { key } of changes) {
+      if (!isPresent.has(key)) present.push(key);
+      isPresent.add(key);
+    }
     out.push(JSON.stringify(toCircuitInputJson(built.input)));
   }
   return out;
@@ -196,7 +201,6 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "bench-prove-"));
   const rows: Row[] = [];
   try {
-    await writeFile(join(work, "README"), "bench:prove scratch files\n");
     for (const { depth, batch } of SETTINGS) rows.push(await measure(depth, batch, work));
   } finally {
     await rm(work, { recursive: true, force: true });
